@@ -1,0 +1,74 @@
+/** The JSON contract (schemaVersion 1). Every renderer renders from a ReviewResult. */
+import type { Location } from './catalog/model.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export const SEVERITY_PREFIX: Record<Severity, string> = { critical: 'C', high: 'H', medium: 'M', low: 'L', info: 'I' };
+
+export type ObjectKind =
+  | 'table' | 'column' | 'index' | 'constraint' | 'function' | 'policy' | 'view' | 'enum' | 'sequence' | 'statement' | 'schema' | 'extension' | 'trigger';
+
+export interface ObjectRef {
+  kind: ObjectKind;
+  schema?: string;
+  table?: string;
+  name?: string;
+}
+
+export interface Fix {
+  sql: string;
+  orm?: { prisma?: string; drizzle?: string };
+  /** Locks taken, rewrites, the pre-check to run first. */
+  notes?: string;
+}
+
+export interface Finding {
+  id: string;
+  rule: string;
+  severity: Severity;
+  category: string;
+  title: string;
+  message: string;
+  rationale: string;
+  objects: ObjectRef[];
+  location: Location | null;
+  details: Record<string, unknown>;
+  fix: Fix | null;
+  fingerprint: string;
+}
+
+export type SourceKind = 'live' | 'migrations' | 'sql' | 'prisma' | 'drizzle' | 'dbml' | 'markdown';
+export type Layout = 'supabase' | 'prisma' | 'drizzle' | 'flyway' | 'golang-migrate' | 'goose' | 'dbmate' | 'plain';
+
+export interface Timings {
+  loadMs: number;
+  applyMs: number;
+  introspectMs: number;
+  analyzeMs: number;
+  renderMs: number;
+}
+
+export interface ReviewResult {
+  schemaVersion: 1;
+  tool: { name: 'schemasage'; version: string };
+  command: 'review' | 'diff' | 'check' | 'audit' | 'docs' | 'fix';
+  source: { kind: SourceKind; path: string; layout: Layout | null };
+  engine: { kind: 'pglite' | 'postgres'; serverVersion: string };
+  generatedAt: string;
+  summary: {
+    tables: number;
+    views: number;
+    indexes: number;
+    foreignKeys: number;
+    enums: number;
+    functions: number;
+    policies: number;
+    findings: Record<Severity, number>;
+    /** Findings suppressed by config, inline comments or the baseline; never silently lost. */
+    suppressed: number;
+    grade?: string;
+  };
+  findings: Finding[];
+  notes: Array<{ kind: string; message: string; location: Location | null }>;
+  timings: Timings;
+}

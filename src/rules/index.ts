@@ -1,0 +1,14 @@
+/** The rule registry. Each category folder exports its rules; adding a rule touches its file, its index, its test and its doc. */
+import type { Rule } from './types.js';
+import { rules as keys } from './keys/index.js';
+import { rules as foreignKeys } from './foreign-keys/index.js';
+import { rules as indexes } from './indexes/index.js';
+import { rules as types } from './types/index.js';
+import { rules as security } from './security/index.js';
+import { rules as runtime } from './runtime/index.js';
+
+export const allRules: readonly Rule[] = [...keys, ...foreignKeys, ...indexes, ...types, ...security, ...runtime];
+
+export function getRule(id: string): Rule | undefined {
+  return allRules.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { Catalog } from '../catalog/model.js';
+import { describeRef, locate } from '../catalog/helpers.js';
+import { SEVERITIES, SEVERITY_PREFIX, type Finding, type ObjectRef, type Severity } from '../result.js';
+import type { Rule } from './types.js';
+
+export interface RuleSetting {
+  /** 'off' disables; a severity overrides the default. */
+  level: Severity | 'off' | undefined;
+  options: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  /** Per-rule settings from config. */
+  settings?: Record<string, RuleSetting>;
+}
+
+function objectKey(o: ObjectRef): string {
+  return [o.kind, o.schema ?? '', o.table ?? '', o.name ?? ''].join('/');
+}
+
+/** Stable across runs and unrelated edits: rule + the objects it names. */
+export function fingerprint(rule: string, objects: ObjectRef[]): string {
+  return createHash('sha256').update(`${rule}\n${objects.map(objectKey).join('\n')}`).digest('hex').slice(0, 16);
+}
+
+/**
+ * Runs rules over a catalog and returns findings in a deterministic order (severity, then rule,
+ * then object), numbered C1, H1, M1, … per severity.
+ */
+export function runRules(catalog: Catalog, rules: readonly Rule[], opts: RunOptions = {}): Finding[] {
+  const drafts: Array<Omit<Finding, 'id'>> = [];
+  for (const rule of rules) {
+    const setting = opts.settings?.[rule.meta.id];
+    if (setting?.level === 'off') continue;
+    if (!rule.meta.enabledByDefault && setting?.level === undefined) continue;
+    if (rule.meta.liveOnly && !catalog.live) continue;
+    const severity = setting?.level && setting.level !== 'off' ? setting.level : undefined;
+    for (const d of rule.check({ catalog, options: setting?.options ?? {} })) {
+      const first = d.objects[0];
+      drafts.push({
+        rule: rule.meta.id,
+        severity: severity ?? d.severity ?? rule.meta.severity,
+        category: rule.meta.category,
+        title: d.title ?? rule.meta.title,
+        message: d.message,
+        rationale: rule.meta.rationale,
+        objects: d.objects,
+        location: d.location !== undefined ? d.location : first ? locate(catalog, first) : null,
+        details: d.details ?? {},
+        fix: d.fix ?? null,
+        fingerprint: fingerprint(rule.meta.id, d.objects),
+      });
+    }
+  }
+  return numberFindings(drafts);
+}
+
+export function numberFindings(drafts: Array<Omit<Finding, 'id'>>): Finding[] {
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  const sorted = [...drafts].sort(
+    (a, b) =>
+      rank(a.severity) - rank(b.severity) ||
+      a.rule.localeCompare(b.rule) ||
+      a.objects.map(describeRef).join(',').localeCompare(b.objects.map(describeRef).join(',')) ||
+      a.fingerprint.localeCompare(b.fingerprint),
+  );
+  const counters: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  return sorted.map((d) => ({ id: `${SEVERITY_PREFIX[d.severity]}${++counters[d.severity]}`, ...d }));
+}
