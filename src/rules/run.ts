@@ -35,7 +35,7 @@ export function runRules(catalog: Catalog, rules: readonly Rule[], opts: RunOpti
     if (setting?.level === 'off') continue;
     if (!rule.meta.enabledByDefault && setting?.level === undefined) continue;
     if (rule.meta.liveOnly && !catalog.live) continue;
-    const severity = setting?.level && setting.level !== 'off' ? setting.level : undefined;
+    const severity = setting?.level;
     for (const d of rule.check({ catalog, options: setting?.options ?? {} })) {
       const first = d.objects[0];
       drafts.push({
