@@ -1,0 +1,9 @@
+/** The library API: load any source into a Catalog, review it, render it. */
+export { loadCatalog, analyze, review, type LoadOptions, type LoadedCatalog, type ReviewOutput } from './pipeline.js';
+export { render } from './report/index.js';
+export { allRules, getRule } from './rules/index.js';
+export { runRules } from './rules/run.js';
+export { SchemasageError } from './errors.js';
+export type * from './catalog/model.js';
+export type * from './result.js';
+export type { Rule, RuleMeta, FindingDraft, RuleContext } from './rules/types.js';

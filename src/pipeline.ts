@@ -1,0 +1,203 @@
+/**
+ * source ──load──▶ statements ──apply──▶ Postgres ──introspect──▶ Catalog ──analyze──▶ findings.
+ * Everything a command needs up to the ReviewResult; rendering is the CLI's job.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Catalog, LoadNote } from './catalog/model.js';
+import { introspect } from './catalog/introspect.js';
+import { applyProvenance, buildProvenanceIndex } from './catalog/provenance.js';
+import { applyStatements } from './engine/apply.js';
+import { readCache, writeCache } from './engine/cache.js';
+import { openPGlite, PGLITE_VERSION } from './engine/pglite.js';
+import { isPostgresUrl, maskUrl, openLive, openShadow } from './engine/postgres.js';
+import type { EngineSession } from './engine/session.js';
+import { SUPABASE_SHIM_SCHEMAS } from './engine/shims/supabase.js';
+import { SchemasageError } from './errors.js';
+import { healthGrade } from './report/grade.js';
+import { SEVERITIES, type Layout, type ReviewResult, type Severity, type SourceKind, type Timings } from './result.js';
+import { allRules } from './rules/index.js';
+import { runRules } from './rules/run.js';
+import { loadFileSource } from './sources/index.js';
+import type { LoadedSource } from './sources/types.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface LoadOptions {
+  layout?: Layout;
+  /** Apply into a scratch database on this server instead of PGlite. */
+  shadowDb?: string;
+  /** Only these schemas (default: every non-system schema). */
+  schemas?: string[];
+  cwd?: string;
+  /** Use the content-addressed result cache (default true). */
+  cache?: boolean;
+}
+
+export interface LoadedCatalog {
+  catalog: Catalog;
+  source: ReviewResult['source'];
+  timings: Timings;
+  fromCache: boolean;
+}
+
+const now = () => performance.now();
+
+/** Is `arg` a live database? A postgres:// URL, or nothing at all when PG* variables name one. */
+export function isLiveSource(arg: string | null): boolean {
+  if (arg && isPostgresUrl(arg)) return true;
+  return arg === null && Boolean(process.env.PGDATABASE || process.env.PGHOST);
+}
+
+function cacheKey(src: LoadedSource, opts: LoadOptions): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ tool: TOOL_VERSION, pglite: PGLITE_VERSION, schemas: opts.schemas ?? null, layout: src.layout }));
+  h.update(src.contentHash);
+  return h.digest('hex');
+}
+
+/** Extensions named by CREATE EXTENSION statements, so PGlite can register them up front. */
+function requestedExtensions(src: LoadedSource): string[] {
+  const names: string[] = [];
+  for (const s of src.statements) {
+    const node = (s.ast as { CreateExtensionStmt?: { extname?: string } }).CreateExtensionStmt;
+    if (node?.extname) names.push(node.extname);
+  }
+  return names;
+}
+
+export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): Promise<LoadedCatalog> {
+  const timings: Timings = { loadMs: 0, applyMs: 0, introspectMs: 0, analyzeMs: 0, renderMs: 0 };
+  if (isLiveSource(arg)) return loadLive(arg, opts, timings);
+
+  const cwd = opts.cwd ?? process.cwd();
+  const path = arg ?? '.';
+  if (!existsSync(resolve(cwd, path))) throw new SchemasageError(`no such file or directory: ${path}`);
+  let t = now();
+  const src = await loadFileSource(path, { cwd, ...(opts.layout ? { layout: opts.layout } : {}) });
+  timings.loadMs = now() - t;
+  const source: ReviewResult['source'] = { kind: src.kind as SourceKind, path: src.path, layout: src.layout };
+
+  const useCache = (opts.cache ?? true) && !opts.shadowDb;
+  const key = cacheKey(src, opts);
+  if (useCache) {
+    const hit = readCache(`results/${key}.json`);
+    if (hit) {
+      try {
+        const catalog = JSON.parse(hit.toString('utf8')) as Catalog;
+        return { catalog, source, timings, fromCache: true };
+      } catch {
+        // unreadable cache entry: rebuild
+      }
+    }
+  }
+
+  if (statSync(resolve(cwd, path)).isDirectory() && src.statements.length === 0) {
+    throw new SchemasageError(`${path}: the ${src.layout ?? ''} migrations contain no SQL statements`);
+  }
+
+  t = now();
+  const session: EngineSession = opts.shadowDb
+    ? await openShadow(opts.shadowDb, { supabase: src.supabase })
+    : await openPGlite({ supabase: src.supabase, extensions: requestedExtensions(src) });
+  let catalog: Catalog;
+  try {
+    const applied = await applyStatements(session, src.statements);
+    timings.applyMs = now() - t;
+    t = now();
+    catalog = await introspect(session, {
+      engineKind: session.kind,
+      live: false,
+      database: src.path,
+      ...(opts.schemas ? { schemas: opts.schemas } : {}),
+      shim: src.supabase ? { schemas: SUPABASE_SHIM_SCHEMAS } : null,
+    });
+    applyProvenance(catalog, buildProvenanceIndex(src.statements));
+    catalog.notes = [...src.notes, ...applied.notes, ...catalog.notes];
+    if (src.supabase) catalog.notes.push(supabaseNote(src));
+    timings.introspectMs = now() - t;
+  } finally {
+    await session.close();
+  }
+  if (useCache) writeCache(`results/${key}.json`, JSON.stringify(catalog));
+  return { catalog, source, timings, fromCache: false };
+}
+
+function supabaseNote(src: LoadedSource): LoadNote {
+  return {
+    kind: 'shim',
+    message: `Supabase ${src.layout === 'supabase' ? 'project' : 'SQL'} detected: auth.users, auth.uid()/jwt()/role(), the anon/authenticated/service_role roles and the storage schema were provided by a shim and are not reviewed`,
+    location: null,
+  };
+}
+
+async function loadLive(arg: string | null, opts: LoadOptions, timings: Timings): Promise<LoadedCatalog> {
+  let t = now();
+  const session = await openLive(arg);
+  timings.loadMs = now() - t;
+  try {
+    t = now();
+    const catalog = await introspect(session, {
+      engineKind: 'postgres',
+      live: true,
+      database: session.database,
+      ...(opts.schemas ? { schemas: opts.schemas } : {}),
+      shim: null,
+    });
+    timings.introspectMs = now() - t;
+    const path = arg ? maskUrl(arg) : `PG* environment (database ${session.database})`;
+    return { catalog, source: { kind: 'live', path, layout: null }, timings, fromCache: false };
+  } finally {
+    await session.close();
+  }
+}
+
+export interface ReviewOutput {
+  result: ReviewResult;
+  catalog: Catalog;
+  fromCache: boolean;
+}
+
+export function countFindings(findings: ReadonlyArray<{ severity: Severity }>): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+
+/** Runs the review rules over a loaded catalog and assembles the JSON contract. */
+export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] = 'review'): ReviewOutput {
+  const { catalog } = loaded;
+  const t = now();
+  const findings = runRules(catalog, allRules);
+  loaded.timings.analyzeMs = now() - t;
+  const userTables = catalog.tables.filter((x) => x.origin === 'user');
+  const userViews = catalog.views.filter((v) => v.origin === 'user');
+  const result: ReviewResult = {
+    schemaVersion: 1,
+    tool: { name: 'schemasage', version: TOOL_VERSION },
+    command,
+    source: loaded.source,
+    engine: { kind: catalog.engine.kind, serverVersion: catalog.engine.serverVersion },
+    generatedAt: new Date().toISOString(),
+    summary: {
+      tables: userTables.filter((x) => x.partitionOf === null).length,
+      views: userViews.length,
+      indexes: userTables.reduce((n, x) => n + x.indexes.length, 0) + userViews.reduce((n, v) => n + v.indexes.length, 0),
+      foreignKeys: userTables.reduce((n, x) => n + x.constraints.filter((c) => c.type === 'foreign key' && !c.inherited).length, 0),
+      enums: catalog.enums.filter((e) => e.origin === 'user').length,
+      functions: catalog.functions.filter((f) => f.origin === 'user').length,
+      policies: userTables.reduce((n, x) => n + x.policies.length, 0),
+      findings: countFindings(findings),
+      suppressed: 0,
+    },
+    findings,
+    notes: catalog.notes.map((n) => ({ kind: n.kind, message: n.message, location: n.location })),
+    timings: loaded.timings,
+  };
+  result.summary.grade = healthGrade(result.summary.findings, result.summary.tables).grade;
+  return { result, catalog, fromCache: loaded.fromCache };
+}
+
+export async function review(arg: string | null, opts: LoadOptions = {}): Promise<ReviewOutput> {
+  return analyze(await loadCatalog(arg, opts));
+}
