@@ -137,12 +137,17 @@ async function loadLive(arg: string | null, opts: LoadOptions, timings: Timings)
   timings.loadMs = now() - t;
   try {
     t = now();
+    // A Supabase database has its own auth/storage schemas: they are the platform's, not the user's.
+    const roles = await session.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')`,
+    );
+    const supabase = (roles[0]?.n ?? 0) === 3;
     const catalog = await introspect(session, {
       engineKind: 'postgres',
       live: true,
       database: session.database,
       ...(opts.schemas ? { schemas: opts.schemas } : {}),
-      shim: null,
+      shim: supabase ? { schemas: SUPABASE_SHIM_SCHEMAS } : null,
     });
     timings.introspectMs = now() - t;
     const path = arg ? maskUrl(arg) : `PG* environment (database ${session.database})`;
