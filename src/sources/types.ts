@@ -1,0 +1,46 @@
+import type { LoadNote } from '../catalog/model.js';
+import type { Layout } from '../result.js';
+
+export interface SqlFile {
+  /** As shown to the user: relative to cwd when inside it, else absolute. */
+  path: string;
+  text: string;
+}
+
+export interface Statement {
+  /** The user's exact text, from its first token to its last (no trailing `;`, comments or whitespace). */
+  sql: string;
+  file: string;
+  /** 1-based, of the statement's first token. Columns count UTF-16 code units (as SARIF and editors do). */
+  line: number;
+  column: number;
+  /** 1-based line of the statement's last token. */
+  endLine: number;
+  /** The libpg-query RawStmt.stmt node, e.g. `{ CreateStmt: {...} }`. */
+  ast: unknown;
+  /** Ordinal in the whole source. */
+  index: number;
+  /** Rule ids from a preceding `-- schemasage-ignore rule-a, rule-b: reason` comment. */
+  ignores: string[];
+  /**
+   * UTF-8 byte offset of the first token in the parsed text of `file`. The `location` fields inside
+   * `ast` are byte offsets in that same text, so `nodeLocation(statement, node.location)` can turn
+   * them into a line and column. Absent for statements not produced by `splitStatements`.
+   */
+  byteOffset?: number;
+}
+
+export interface LoadedSource {
+  kind: 'migrations' | 'sql';
+  /** The file or migrations directory actually read (shown to the user). */
+  path: string;
+  layout: Layout | null;
+  /** Apply order; files pulled in by `\i`/`\ir` follow the file that includes them. Original text. */
+  files: SqlFile[];
+  statements: Statement[];
+  notes: LoadNote[];
+  /** The layout is Supabase, or the SQL references auth.users/auth.uid()/auth.jwt() or roles anon/authenticated/service_role. */
+  supabase: boolean;
+  /** sha256 over the files' paths and texts in order, for the result cache. */
+  contentHash: string;
+}
