@@ -1,0 +1,116 @@
+/**
+ * The terminal report: findings grouped by severity (critical first), one line each with its
+ * location so editors and terminals can jump to it, the message indented below, summary last
+ * (the last thing on screen is the verdict). Fits a 100-column terminal.
+ */
+import pc from 'picocolors';
+import type { Catalog } from '../catalog/model.js';
+import { SEVERITIES, type Finding, type ReviewResult, type Severity } from '../result.js';
+import { objectNames } from './actions.js';
+import { computeGrade } from './grade.js';
+import { engineLabel, formatLocation, sourceKindLabel } from './labels.js';
+
+const WIDTH = 100;
+const MESSAGE_INDENT = '      ';
+
+type Colors = ReturnType<typeof pc.createColors>;
+type Paint = (s: string) => string;
+
+function severityPaint(c: Colors): Record<Severity, Paint> {
+  return {
+    critical: (s) => c.bold(c.red(s)),
+    high: (s) => c.red(s),
+    medium: (s) => c.yellow(s),
+    low: (s) => c.cyan(s),
+    info: (s) => c.dim(s),
+  };
+}
+
+/** Greedy word wrap; a single over-long word (a path, a SQL fragment) gets a line of its own. */
+export function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter((w) => w.length > 0)) {
+      if (line === '') line = word;
+      else if (indent.length + line.length + 1 + word.length <= width) line += ` ${word}`;
+      else {
+        lines.push(indent + line);
+        line = word;
+      }
+    }
+    if (line !== '') lines.push(indent + line);
+  }
+  return lines;
+}
+
+function objectsLabel(f: Finding): string {
+  return objectNames(f, 1).join(' ');
+}
+
+function findingLines(f: Finding, idWidth: number, ruleWidth: number, c: Colors, paint: Paint): string[] {
+  const id = paint(f.id.padEnd(idWidth));
+  const rule = f.rule.padEnd(ruleWidth);
+  const objects = objectsLabel(f);
+  const where = f.location ? formatLocation(f.location, true) : '';
+  const plain = `  ${f.id.padEnd(idWidth)}  ${rule}  ${objects}${where ? `  ${where}` : ''}`;
+  const out: string[] = [];
+  if (plain.length <= WIDTH || !where) {
+    out.push(`  ${id}  ${c.bold(rule)}  ${objects}${where ? `  ${c.dim(where)}` : ''}`.trimEnd());
+  } else {
+    out.push(`  ${id}  ${c.bold(rule)}  ${objects}`.trimEnd());
+    out.push(`${MESSAGE_INDENT}${c.dim(where)}`);
+  }
+  out.push(...wrap(f.message, WIDTH, MESSAGE_INDENT));
+  return out;
+}
+
+export function renderText(input: { result: ReviewResult; catalog: Catalog }, opts: { color: boolean }): string {
+  const { result } = input;
+  const c = pc.createColors(opts.color);
+  const paints = severityPaint(c);
+  const lines: string[] = [];
+
+  lines.push(`${c.bold('schemasage')} ${result.command}  ${result.source.path}`);
+  lines.push(c.dim(`${sourceKindLabel(result)} · ${engineLabel(result.engine)}`));
+  lines.push('');
+
+  const idWidth = Math.max(2, ...result.findings.map((f) => f.id.length));
+  for (const severity of SEVERITIES) {
+    const group = result.findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    const ruleWidth = Math.min(30, Math.max(...group.map((f) => f.rule.length)));
+    lines.push(paints[severity](`${severity.toUpperCase()} (${group.length})`));
+    for (const f of group) lines.push(...findingLines(f, idWidth, ruleWidth, c, paints[severity]));
+    lines.push('');
+  }
+  if (result.findings.length === 0) {
+    lines.push(c.green('No findings.'));
+    lines.push('');
+  }
+
+  if (result.notes.length > 0) {
+    lines.push(c.bold('Notes'));
+    for (const n of result.notes) {
+      // Loaders often name the place in the message already; saying it twice is noise.
+      const where = n.location && !n.message.includes(`${n.location.file}:${n.location.line}`) ? ` (${formatLocation(n.location, true)})` : '';
+      const wrapped = wrap(`${n.message}${where}`, WIDTH, '    ');
+      lines.push(`  - ${(wrapped[0] ?? '').trimStart()}`, ...wrapped.slice(1));
+    }
+    lines.push('');
+  }
+
+  const s = result.summary;
+  const counts = SEVERITIES.map((sev) => {
+    const text = `${s.findings[sev]} ${sev}`;
+    return s.findings[sev] > 0 ? paints[sev](text) : c.dim(text);
+  }).join(' · ');
+  const suppressed = s.suppressed > 0 ? ` · ${s.suppressed} suppressed` : '';
+  const grade = s.grade ?? computeGrade(s.findings, s.tables);
+  lines.push(`${c.bold('Summary')}  ${counts}${suppressed}`);
+  lines.push(
+    `         ${s.tables} ${s.tables === 1 ? 'table' : 'tables'} · ${s.indexes} ${s.indexes === 1 ? 'index' : 'indexes'} · ` +
+      `${s.foreignKeys} foreign ${s.foreignKeys === 1 ? 'key' : 'keys'} · grade ${c.bold(grade)}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
