@@ -142,6 +142,8 @@ export function locate(catalog: Catalog, ref: ObjectRef): Location | null {
       return catalog.enums.find((e) => e.schema === ref.schema && e.name === ref.name)?.provenance.created ?? null;
     case 'function':
       return catalog.functions.find((f) => f.schema === ref.schema && f.name === ref.name)?.provenance.created ?? null;
+    case 'extension':
+      return catalog.extensions.find((e) => e.name === ref.name)?.provenance?.created ?? null;
     case 'sequence':
       return catalog.sequences.find((s) => s.schema === ref.schema && s.name === ref.name)?.provenance.created ?? null;
     default:

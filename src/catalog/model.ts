@@ -264,6 +264,8 @@ export interface Extension {
   name: string;
   schema: string;
   version: string;
+  /** The CREATE EXTENSION (or ALTER EXTENSION … SET SCHEMA) statement, for file sources. */
+  provenance?: Provenance;
 }
 
 export interface Sequence {

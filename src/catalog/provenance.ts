@@ -50,6 +50,8 @@ export interface ProvenanceIndex {
   types: Map<string, Provenance>;
   /** Functions and procedures; overloads share one entry. */
   functions: Map<string, Provenance>;
+  /** Extensions by name (they are database-wide, not schema-qualified). */
+  extensions: Map<string, Provenance>;
 }
 
 /** Map key for a schema-qualified name. */
@@ -137,7 +139,7 @@ function nameAddition(columns: Array<string | null>, expr = 'expr'): string {
 // ---- building ------------------------------------------------------------------------------------
 
 class Builder {
-  readonly index: ProvenanceIndex = { relations: new Map(), types: new Map(), functions: new Map() };
+  readonly index: ProvenanceIndex = { relations: new Map(), types: new Map(), functions: new Map(), extensions: new Map() };
   private searchPath: string[] = ['public'];
   /** Names taken per schema, so generated names get Postgres's numeric suffixes on collision. */
   private readonly taken = new Map<string, Set<string>>();
@@ -234,6 +236,15 @@ class Builder {
     } else if ('AlterSeqStmt' in node) {
       const key = this.relKey(node.AlterSeqStmt.sequence, null);
       if (key) this.relation(key, 'sequence').provenance.altered = this.here;
+    } else if ('CreateExtensionStmt' in node) {
+      const name = node.CreateExtensionStmt.extname;
+      if (typeof name === 'string' && !(node.CreateExtensionStmt.if_not_exists === true && this.index.extensions.has(name))) {
+        this.index.extensions.set(name, { created: this.here });
+      }
+    } else if ('AlterObjectSchemaStmt' in node && node.AlterObjectSchemaStmt.objectType === 'OBJECT_EXTENSION') {
+      const obj = node.AlterObjectSchemaStmt.object as { String?: { sval?: string } } | undefined;
+      const prov = obj?.String?.sval ? this.index.extensions.get(obj.String.sval) : undefined;
+      if (prov) prov.altered = this.here;
     } else if ('CreateEnumStmt' in node) this.createType(strings(node.CreateEnumStmt.typeName), schema);
     else if ('CreateDomainStmt' in node) this.createType(strings(node.CreateDomainStmt.domainname), schema);
     else if ('CompositeTypeStmt' in node) {
@@ -791,6 +802,10 @@ export function applyProvenance(catalog: Catalog, index: ProvenanceIndex): void 
   for (const f of catalog.functions) {
     const p = index.functions.get(provenanceKey(f.schema, f.name));
     if (p) f.provenance = copy(p);
+  }
+  for (const e of catalog.extensions) {
+    const p = index.extensions.get(e.name);
+    if (p) e.provenance = copy(p);
   }
   for (const s of catalog.sequences) {
     const rec = index.relations.get(provenanceKey(s.schema, s.name));
