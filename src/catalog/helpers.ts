@@ -58,8 +58,16 @@ export function userViews(catalog: Catalog): View[] {
   return catalog.views.filter((v) => v.origin === 'user');
 }
 
+const tableIndexes = new WeakMap<Table[], Map<string, Table>>();
+
+/** O(1) after the first call per catalog: rules look tables up once per FK, finding and column. */
 export function findTable(catalog: Catalog, schema: string, name: string): Table | undefined {
-  return catalog.tables.find((t) => t.schema === schema && t.name === name);
+  let byName = tableIndexes.get(catalog.tables);
+  if (!byName || byName.size !== catalog.tables.length) {
+    byName = new Map(catalog.tables.map((t) => [`${t.schema}\u0000${t.name}`, t]));
+    tableIndexes.set(catalog.tables, byName);
+  }
+  return byName.get(`${schema}\u0000${name}`);
 }
 
 export function findColumn(table: Table, name: string): Column | undefined {

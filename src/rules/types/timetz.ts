@@ -1,0 +1,47 @@
+import { columnRef, qualify, quoteIdent } from '../../catalog/helpers.js';
+import { defineRule, type FindingDraft } from '../types.js';
+import { alterColumnType, baseTypeName, reviewedTables, rewriteNotes } from './shared.js';
+
+const ZONE_COLUMNS = ['time_zone', 'timezone', 'tz', 'tz_name', 'iana_time_zone'];
+
+export default defineRule({
+  meta: {
+    id: 'timetz',
+    category: 'types',
+    severity: 'medium',
+    title: 'time with time zone',
+    rationale:
+      '`time with time zone` stores a time of day with a fixed UTC offset, not a zone: `09:00+01` is wrong for half the year ' +
+      'in a zone with daylight saving, and without a date the offset cannot be resolved. The PostgreSQL documentation ' +
+      'itself discourages it. Store `time` plus an IANA zone name, or a full `timestamptz`.',
+    enabledByDefault: true,
+  },
+  check({ catalog }) {
+    const out: FindingDraft[] = [];
+    for (const t of reviewedTables(catalog)) {
+      const zoneColumn = t.columns.find((c) => ZONE_COLUMNS.includes(c.name.toLowerCase()));
+      for (const c of t.columns) {
+        if (baseTypeName(c) !== 'timetz' || c.generated !== null) continue;
+        const target = c.isArray ? 'time[]' : 'time';
+        const addZone = zoneColumn === undefined && !c.isArray
+          ? `ALTER TABLE ${qualify(t.schema, t.name)} ADD COLUMN time_zone text;  -- IANA name, e.g. 'Europe/Paris'\n`
+          : '';
+        out.push({
+          objects: [columnRef(t, c.name)],
+          message:
+            `\`${t.name}.${c.name}\` is \`${c.type}\`: a time of day with a fixed UTC offset is wrong for half the year wherever ` +
+            `daylight saving applies, and cannot be resolved without a date. Store \`time\` plus an IANA zone name ` +
+            `(${zoneColumn ? `\`${zoneColumn.name}\` already exists` : 'a `time_zone` column'}), or a \`timestamptz\` if it is an instant.`,
+          details: { column: c.name, type: c.type, suggestedType: target, zoneColumn: zoneColumn?.name ?? null },
+          fix: {
+            sql: `${addZone}${alterColumnType(t, c.name, target, `${quoteIdent(c.name)}::${target}`)}`,
+            notes:
+              `${rewriteNotes(catalog, t)} The cast keeps the local time and drops the offset; record each row's zone before ` +
+              `dropping the offset if it is not already known.`,
+          },
+        });
+      }
+    }
+    return out;
+  },
+});
