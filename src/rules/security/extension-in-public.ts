@@ -24,7 +24,6 @@ export default defineRule({
       const relocatable = !NOT_RELOCATABLE.has(e.name);
       out.push({
         objects: [{ kind: 'extension', schema: e.schema, name: e.name }],
-
         message:
           `Extension \`${e.name}\` (${e.version}) is installed in \`public\`: its functions and types mix with the ` +
           `application's objects${catalog.supabase ? ' and are served by the Data API' : ''}. Move it to a dedicated ` +
