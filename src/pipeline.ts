@@ -138,10 +138,12 @@ async function loadLive(arg: string | null, opts: LoadOptions, timings: Timings)
   try {
     t = now();
     // A Supabase database has its own auth/storage schemas: they are the platform's, not the user's.
-    const roles = await session.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')`,
+    // Roles are cluster-wide: a Supabase database is one with the API roles *and* auth.users.
+    const probe = await session.query<{ n: number; auth: boolean }>(
+      `SELECT (SELECT count(*)::int FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')) AS n,
+              to_regclass('auth.users') IS NOT NULL AS auth`,
     );
-    const supabase = (roles[0]?.n ?? 0) === 3;
+    const supabase = probe[0]?.n === 3 && probe[0]?.auth === true;
     const catalog = await introspect(session, {
       engineKind: 'postgres',
       live: true,

@@ -125,7 +125,8 @@ export function locate(catalog: Catalog, ref: ObjectRef): Location | null {
       return table?.provenance.created ?? null;
     case 'column': {
       const col = table && ref.name ? findColumn(table, ref.name) : undefined;
-      return col?.provenance.altered ?? col?.provenance.created ?? table?.provenance.created ?? null;
+      // Where the column is declared: its type, name and first constraints are written there.
+      return col?.provenance.created ?? col?.provenance.altered ?? table?.provenance.created ?? null;
     }
     case 'constraint': {
       const c = table?.constraints.find((x) => x.name === ref.name);

@@ -257,7 +257,9 @@ export async function introspect(db: Queryable, opts: IntrospectOptions): Promis
     roles,
     grants,
     live: opts.live,
-    supabase: opts.shim != null || SUPABASE_ROLES.every((r) => roleNames.has(r)),
+    // Roles are cluster-wide, so they alone don't make this database a Supabase one: it must have auth.users too.
+    supabase: opts.shim != null
+      || (SUPABASE_ROLES.every((r) => roleNames.has(r)) && tables.some((t) => t.schema === 'auth' && t.name === 'users')),
     introspectionQueries: queries,
     notes,
   };

@@ -65,7 +65,7 @@ describe('introspect on PGlite (PostgreSQL 18)', () => {
     ]);
   });
 
-  it('marks nothing as shim without a shim, and calls it Supabase only when its roles exist', async () => {
+  it('marks nothing as shim without a shim, and calls it Supabase only when its roles and auth.users exist', async () => {
     const plain = await introspect(db, { engineKind: 'pglite', live: false });
     expect(plain.supabase).toBe(false);
     expect(plain.tables.find((t) => t.schema === 'shimmed')?.origin).toBe('user');
@@ -74,6 +74,9 @@ describe('introspect on PGlite (PostgreSQL 18)', () => {
     await applyAll(db, ['create role anon nologin', 'create role authenticated nologin']);
     expect((await introspect(db, { engineKind: 'pglite', live: false })).supabase).toBe(false);
     await applyAll(db, ['create role service_role nologin']);
+    // Roles are cluster-wide: another database's Supabase roles don't make this one Supabase.
+    expect((await introspect(db, { engineKind: 'pglite', live: false })).supabase).toBe(false);
+    await applyAll(db, ['create schema auth', 'create table auth.users (id uuid primary key)']);
     expect((await introspect(db, { engineKind: 'pglite', live: false })).supabase).toBe(true);
   });
 

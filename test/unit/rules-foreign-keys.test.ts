@@ -36,6 +36,7 @@ describe('unindexed-foreign-key', () => {
     expect(f?.severity).toBe('high');
     expect(f?.objects).toEqual([
       { kind: 'constraint', schema: 'public', table: 'orders', name: 'orders_customer_id_fkey' },
+      { kind: 'column', schema: 'public', table: 'orders', name: 'customer_id' },
       { kind: 'table', schema: 'public', name: 'orders' },
     ]);
     expect(f?.message).toContain('orders.customer_id → customers.id');

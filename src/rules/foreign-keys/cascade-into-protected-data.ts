@@ -1,5 +1,5 @@
 import type { Catalog, Constraint, ReferentialAction, Table } from '../../catalog/model.js';
-import { constraintRef, isPartition, qualify, quoteIdent, tableRef, userTables } from '../../catalog/helpers.js';
+import { columnRef, constraintRef, isPartition, qualify, quoteIdent, tableRef, userTables } from '../../catalog/helpers.js';
 import {
   AUDIT_TABLE_WORDS, FINANCIAL_AMOUNT_WORDS, FINANCIAL_RECORD_TABLE_WORDS, HISTORY_TABLE_WORDS, MONEY_NON_AMOUNT_WORDS,
   hasPhrase, nameWords, singular,
@@ -151,7 +151,7 @@ export default defineRule({
         ? `keep the ${e.child.name} rows and clear their link (ON DELETE SET NULL)`
         : `make the delete fail while ${e.child.name} rows exist (ON DELETE ${action === 'restrict' ? 'RESTRICT' : 'NO ACTION'}), and anonymise or archive the parent instead`;
       out.push({
-        objects: [constraintRef(e.child, e.fk), tableRef(e.child)],
+        objects: [constraintRef(e.child, e.fk), ...e.fk.columns.map((c) => columnRef(e.child, c)), tableRef(e.child)],
         severity,
         message: `Deleting a row of \`${tableLabel(chain[0] as Table)}\` cascades ${chainText}: ${what} in \`${tableLabel(e.child)}\` disappear silently`
           + `${below.length > 0 ? `, and with them ${below.map(tableLabel).join(', ')}` : ''}. `

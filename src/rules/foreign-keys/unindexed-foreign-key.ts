@@ -1,5 +1,5 @@
 import type { Catalog, Constraint, Index, Table } from '../../catalog/model.js';
-import { constraintRef, isPartition, tableRef, userTables } from '../../catalog/helpers.js';
+import { columnRef, constraintRef, isPartition, tableRef, userTables } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
 import { columnListSql, columnNameParts, createIndexDdl } from '../indexes/shared.js';
 import { tableLabel } from '../keys/shared.js';
@@ -27,7 +27,7 @@ function finding(catalog: Catalog, table: Table, fk: Constraint): FindingDraft {
   const parent = ref ? tableLabel({ schema: ref.schema, name: ref.table }) : 'the parent';
   const cascade = ref && ref.onDelete !== 'no action' && ref.onDelete !== 'restrict' ? ` (ON DELETE ${ref.onDelete.toUpperCase()})` : '';
   return {
-    objects: [constraintRef(table, fk), tableRef(table)],
+    objects: [constraintRef(table, fk), ...fk.columns.map((c) => columnRef(table, c)), tableRef(table)],
     message: `Foreign key ${fk.name} (\`${foreignKeyLabel(table, fk)}\`) has no index leading on (${fk.columns.join(', ')}): `
       + `every DELETE or key UPDATE on ${parent}${cascade} scans all of ${tableLabel(table)} once per parent row, and joins from ${parent} to ${tableLabel(table)} scan too. `
       + `${misses.length > 0 ? `Near miss: ${misses.join('; ')}. ` : ''}Create an index on (${fk.columns.join(', ')}).`,

@@ -19,6 +19,17 @@ function role(i: Index): string {
   return 'is a plain index';
 }
 
+/** Earlier statement first (files in natural order, then line); objects without provenance last, by name. */
+function createdOrder(a: Index, b: Index): number {
+  const la = a.provenance.created;
+  const lb = b.provenance.created;
+  if (la && lb) {
+    return la.file.localeCompare(lb.file, 'en', { numeric: true }) || la.line - lb.line || a.name.localeCompare(b.name);
+  }
+  if (la || lb) return la ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 export default defineRule({
   meta: {
     id: 'duplicate-index',
@@ -41,9 +52,8 @@ export default defineRule({
       }
       for (const group of groups.values()) {
         if (group.length < 2) continue;
-        // Among equals, keep the name Postgres would have chosen (what people expect to find), else the first.
-        const conventional = (i: Index) => (i.name === `${rel.name}_${i.keys.map((k) => k.column ?? 'expr').join('_')}_idx` ? 0 : 1);
-        const sorted = [...group].sort((a, b) => rank(a) - rank(b) || conventional(a) - conventional(b));
+        // Among equals, keep the one written first: the later CREATE INDEX is the duplicate, and the finding points there.
+        const sorted = [...group].sort((a, b) => rank(a) - rank(b) || createdOrder(a, b));
         const keep = sorted[0] as Index;
         for (const dup of sorted.slice(1)) {
           // A UNIQUE NULLS NOT DISTINCT index forbids more than its twin does: not a duplicate.
