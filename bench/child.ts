@@ -14,7 +14,14 @@ async function applyAll(db: { exec(sql: string): Promise<unknown> }): Promise<vo
 
 const t0 = performance.now();
 let extra: Record<string, unknown> = {};
-if (mode === 'baseline-fresh') {
+if (mode === 'start-fresh') {
+  const db = new PGlite();
+  await db.waitReady;
+  await db.close();
+} else if (mode === 'start-template') {
+  const s = await openPGlite({ supabase: false, extensions: [] });
+  await s.close();
+} else if (mode === 'baseline-fresh') {
   const db = new PGlite();
   await db.waitReady;
   await applyAll(db);

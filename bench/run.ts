@@ -45,6 +45,8 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`schemasage bench: ${N} tables, ${statements.length} statements (${sqlFile})`);
 // Warm the PGlite template so the review measures steady state, as users see it from the second run on.
 child('baseline-template');
+const startFresh = child('start-fresh');
+const startTemplate = child('start-template');
 const fresh = child('baseline-fresh');
 const floor = child('baseline-template');
 const review = child('review');
@@ -52,6 +54,8 @@ const first = cli();
 const cached = cli();
 
 const rows: Array<[string, string]> = [
+  ['PGlite start, fresh (initdb)', fmt(startFresh.ms)],
+  ['PGlite start, from cached template', fmt(startTemplate.ms)],
   ['baseline: new PGlite() + apply statements one by one', fmt(fresh.ms)],
   ['engine floor: PGlite from cached template + apply', fmt(floor.ms)],
   ['review (load+apply+introspect+analyze+render md)', fmt(review.ms)],
