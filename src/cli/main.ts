@@ -149,6 +149,11 @@ Examples:
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `schemasage review … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   let code = 0;
   const program = buildProgram((c) => {
     code = c;
