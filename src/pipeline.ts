@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Catalog, LoadNote } from './catalog/model.js';
+import { isPartition, userTables, userViews } from './catalog/helpers.js';
 import { introspect } from './catalog/introspect.js';
 import { applyProvenance, buildProvenanceIndex } from './catalog/provenance.js';
 import { applyStatements } from './engine/apply.js';
@@ -177,8 +178,8 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
   const t = now();
   const findings = runRules(catalog, allRules);
   loaded.timings.analyzeMs = now() - t;
-  const userTables = catalog.tables.filter((x) => x.origin === 'user');
-  const userViews = catalog.views.filter((v) => v.origin === 'user');
+  const tables = userTables(catalog);
+  const views = userViews(catalog);
   const result: ReviewResult = {
     schemaVersion: 1,
     tool: { name: 'schemasage', version: TOOL_VERSION },
@@ -187,13 +188,13 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
     engine: { kind: catalog.engine.kind, serverVersion: catalog.engine.serverVersion },
     generatedAt: new Date().toISOString(),
     summary: {
-      tables: userTables.filter((x) => x.partitionOf === null).length,
-      views: userViews.length,
-      indexes: userTables.reduce((n, x) => n + x.indexes.length, 0) + userViews.reduce((n, v) => n + v.indexes.length, 0),
-      foreignKeys: userTables.reduce((n, x) => n + x.constraints.filter((c) => c.type === 'foreign key' && !c.inherited).length, 0),
+      tables: tables.filter((x) => !isPartition(x)).length,
+      views: views.length,
+      indexes: tables.reduce((n, x) => n + x.indexes.length, 0) + views.reduce((n, v) => n + v.indexes.length, 0),
+      foreignKeys: tables.reduce((n, x) => n + x.constraints.filter((c) => c.type === 'foreign key' && !c.inherited).length, 0),
       enums: catalog.enums.filter((e) => e.origin === 'user').length,
       functions: catalog.functions.filter((f) => f.origin === 'user').length,
-      policies: userTables.reduce((n, x) => n + x.policies.length, 0),
+      policies: tables.reduce((n, x) => n + x.policies.length, 0),
       findings: countFindings(findings),
       suppressed: 0,
     },

@@ -22,7 +22,7 @@ export const PGLITE_VERSION: string = (() => {
 })();
 
 /** Bump when the shim changes so old templates are not reused. */
-const SHIM_VERSION = 3;
+const SHIM_VERSION = 4;
 
 export interface PGliteSessionOptions {
   supabase: boolean;

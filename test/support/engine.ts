@@ -8,7 +8,7 @@ import { applyProvenance, buildProvenanceIndex } from '../../src/catalog/provena
 import { applyStatements } from '../../src/engine/apply.js';
 import { openPGlite } from '../../src/engine/pglite.js';
 import type { EngineSession } from '../../src/engine/session.js';
-import { SUPABASE_SHIM_SCHEMAS } from '../../src/engine/shims/supabase.js';
+import { SUPABASE_PUBLIC_GRANTS_SQL, SUPABASE_SHIM_SCHEMAS } from '../../src/engine/shims/supabase.js';
 import { splitStatements } from '../../src/sources/split.js';
 
 const sessions = new Map<string, EngineSession>();
@@ -36,9 +36,7 @@ async function reset(s: EngineSession, supabase: boolean): Promise<void> {
   for (const r of rows) if (!keep.has(r.nspname)) await s.exec(`DROP SCHEMA "${r.nspname}" CASCADE`);
   await s.exec('CREATE SCHEMA public; GRANT ALL ON SCHEMA public TO PUBLIC');
   if (supabase) {
-    await s.exec(`GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
-      ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
-      ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role`);
+    await s.exec(SUPABASE_PUBLIC_GRANTS_SQL);
   }
   const exts = await s.query<{ extname: string }>(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' AND extnamespace = 'public'::regnamespace`);
   for (const e of exts) await s.exec(`DROP EXTENSION "${e.extname}" CASCADE`);

@@ -9,6 +9,17 @@ export const SUPABASE_SHIM_SCHEMAS = ['auth', 'storage', 'extensions', 'graphql'
 /** Extensions a new Supabase project has installed (in schema `extensions`) that PGlite can provide. */
 export const SUPABASE_PREINSTALLED_EXTENSIONS = ['uuid-ossp', 'pgcrypto'];
 
+/**
+ * Supabase exposes everything in public to the API roles by default; RLS is what protects it.
+ * Re-applied whenever schema public is recreated.
+ */
+export const SUPABASE_PUBLIC_GRANTS_SQL = `
+GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
+`;
+
 export const SUPABASE_SHIM_SQL = `
 DO $$
 DECLARE r text;
@@ -127,14 +138,10 @@ CREATE OR REPLACE FUNCTION storage.extension(name text) RETURNS text LANGUAGE sq
   SELECT reverse(split_part(reverse(name), '.', 1))
 $f$;
 
-GRANT USAGE ON SCHEMA public, extensions TO anon, authenticated, service_role;
+GRANT USAGE ON SCHEMA extensions TO anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA auth, storage TO anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION auth.uid(), auth.role(), auth.email(), auth.jwt() TO anon, authenticated, service_role;
--- Supabase exposes everything in public to the API roles by default; RLS is what protects it.
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
-`;
+${SUPABASE_PUBLIC_GRANTS_SQL}`;
 
 /** Supabase's databases put `extensions` on the search_path, so unqualified uuid_generate_v4() works. */
 export const SUPABASE_SEARCH_PATH = `"$user", public, extensions`;
