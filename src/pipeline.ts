@@ -20,6 +20,7 @@ import { healthGrade } from './report/grade.js';
 import { SEVERITIES, type Layout, type ReviewResult, type Severity, type SourceKind, type Timings } from './result.js';
 import { allRules } from './rules/index.js';
 import { runRules } from './rules/run.js';
+import { inferTenant } from './rules/tenancy/tenant.js';
 import { loadFileSource } from './sources/index.js';
 import type { LoadedSource } from './sources/types.js';
 import { TOOL_VERSION } from './version.js';
@@ -202,6 +203,17 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
     notes: catalog.notes.map((n) => ({ kind: n.kind, message: n.message, location: n.location })),
     timings: loaded.timings,
   };
+  const tenant = inferTenant(catalog, null);
+  result.tenancy = tenant
+    ? {
+        column: tenant.column,
+        parent: tenant.parent ? `${tenant.parent.schema}.${tenant.parent.table}` : null,
+        source: tenant.source,
+        carriers: tenant.carriers.length,
+        scoped: tenant.scoped.length,
+        evidence: tenant.evidence,
+      }
+    : null;
   result.summary.grade = healthGrade(result.summary.findings, result.summary.tables).grade;
   return { result, catalog, fromCache: loaded.fromCache };
 }

@@ -37,6 +37,32 @@ export interface Finding {
   fingerprint: string;
 }
 
+/** How a finding was suppressed: a rule set to off, an `ignore` entry, an inline comment, a COMMENT ON marker, the baseline. */
+export type SuppressedBy = 'config' | 'ignore' | 'inline' | 'comment' | 'baseline';
+
+/** A finding that a team chose not to see. Counted in summary.suppressed and listed, never silently lost. */
+export interface SuppressedFinding {
+  rule: string;
+  severity: Severity;
+  fingerprint: string;
+  objects: ObjectRef[];
+  location: Location | null;
+  by: SuppressedBy;
+  reason: string | null;
+}
+
+/** The tenant key the tenancy rules used, and where it came from. */
+export interface TenancySummary {
+  column: string;
+  /** The table the key references (`public.organizations`), when known. */
+  parent: string | null;
+  source: 'config' | 'inferred';
+  /** How many tables carry the column / should carry it. */
+  carriers: number;
+  scoped: number;
+  evidence: string;
+}
+
 export type SourceKind = 'live' | 'migrations' | 'sql' | 'prisma' | 'drizzle' | 'dbml' | 'markdown';
 export type Layout = 'supabase' | 'prisma' | 'drizzle' | 'flyway' | 'golang-migrate' | 'goose' | 'dbmate' | 'plain';
 
@@ -69,6 +95,10 @@ export interface ReviewResult {
     grade?: string;
   };
   findings: Finding[];
+  /** Findings removed by config, ignores, inline comments or the baseline (review only). */
+  suppressed?: SuppressedFinding[];
+  /** The tenant key, when the schema is multi-tenant (configured or inferred). */
+  tenancy?: TenancySummary | null;
   notes: Array<{ kind: string; message: string; location: Location | null }>;
   timings: Timings;
 }

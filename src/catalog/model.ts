@@ -303,6 +303,17 @@ export interface LoadNote {
   location: Location | null;
 }
 
+/** A `-- schemasage-ignore rule-a, rule-b: reason` comment before a statement in a file source. */
+export interface InlineIgnore {
+  /** Rule ids, lowercase. */
+  rules: string[];
+  reason: string | null;
+  file: string;
+  /** The statement the comment precedes: its first and last line. */
+  line: number;
+  endLine: number;
+}
+
 export interface Catalog {
   engine: EngineInfo;
   /** The database's name (live) or a label */
@@ -324,4 +335,6 @@ export interface Catalog {
   /** Number of catalog queries introspection ran. */
   introspectionQueries: number;
   notes: LoadNote[];
+  /** Inline ignores collected from file sources (absent for live databases). */
+  inlineIgnores?: InlineIgnore[];
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../catalog/model.js';
 import { describeRef, locate } from '../catalog/helpers.js';
 import { SEVERITIES, SEVERITY_PREFIX, type Finding, type ObjectRef, type Severity } from '../result.js';
-import type { Rule } from './types.js';
+import { DEFAULT_REVIEW_SETTINGS, type ReviewSettings, type Rule } from './types.js';
 
 export interface RuleSetting {
   /** 'off' disables; a severity overrides the default. */
@@ -13,6 +13,8 @@ export interface RuleSetting {
 export interface RunOptions {
   /** Per-rule settings from config. */
   settings?: Record<string, RuleSetting>;
+  /** Stances and the tenant column (config); defaults to DEFAULT_REVIEW_SETTINGS. */
+  review?: ReviewSettings;
 }
 
 function objectKey(o: ObjectRef): string {
@@ -36,7 +38,7 @@ export function runRules(catalog: Catalog, rules: readonly Rule[], opts: RunOpti
     if (!rule.meta.enabledByDefault && setting?.level === undefined) continue;
     if (rule.meta.liveOnly && !catalog.live) continue;
     const severity = setting?.level;
-    for (const d of rule.check({ catalog, options: setting?.options ?? {} })) {
+    for (const d of rule.check({ catalog, options: setting?.options ?? {}, review: opts.review ?? DEFAULT_REVIEW_SETTINGS })) {
       const first = d.objects[0];
       drafts.push({
         rule: rule.meta.id,

@@ -36,10 +36,40 @@ export interface FindingDraft {
   fix?: Fix | null;
 }
 
+/**
+ * Team-wide stances from config. They change what rules expect, not which rules run:
+ * `auto` means "follow the schema's own majority" (see catalog/conventions.ts).
+ */
+export interface Stances {
+  /** Identifier style for tables and columns. */
+  naming: 'snake_case' | 'camelCase' | 'auto';
+  /** Table names plural (`users`) or singular (`user`). */
+  tablePlurality: 'plural' | 'singular' | 'auto';
+  /** `text` (varchar-n fires on varchar(n)) or `varchar` (length limits are deliberate). */
+  varchar: 'text' | 'varchar';
+  /** How a closed set of values should be enforced: a CHECK, an enum type, or either. */
+  enumStyle: 'check' | 'enum' | 'either';
+}
+
+export const DEFAULT_STANCES: Stances = { naming: 'auto', tablePlurality: 'auto', varchar: 'varchar', enumStyle: 'either' };
+
+/** Settings that apply to the whole review rather than one rule. */
+export interface ReviewSettings {
+  stances: Stances;
+  /** The tenant key column set in config (e.g. `organization_id`); null = infer it. */
+  tenantColumn: string | null;
+  /** Which ORM maintains the schema, when known (e.g. Prisma keeps `@updatedAt` columns current). */
+  orm: 'prisma' | 'drizzle' | null;
+}
+
+export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = { stances: DEFAULT_STANCES, tenantColumn: null, orm: null };
+
 export interface RuleContext {
   catalog: Catalog;
   /** Options set for this rule in config (rules: { id: [severity, options] }). */
   options: Record<string, unknown>;
+  /** Stances, the configured tenant column, the ORM. */
+  review: ReviewSettings;
 }
 
 export interface Rule {

@@ -1,0 +1,6 @@
+import type { Rule } from '../types.js';
+import missingCapability from './missing-capability.js';
+
+export const rules: Rule[] = [
+  missingCapability,
+];
