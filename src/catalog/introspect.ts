@@ -3,6 +3,7 @@
  * version, then one per object kind) whatever the schema size, and the SQL branches on the server
  * version where the catalogs differ between PostgreSQL 13 and 18 (PGlite is 18).
  */
+import { isToolTable } from './tool-tables.js';
 import type { Queryable } from '../engine/types.js';
 import type {
   Catalog, Column, Constraint, ConstraintType, DomainType, EngineInfo, EnumType, Extension, FunctionInfo, Grant, Index,
@@ -233,6 +234,18 @@ export async function introspect(db: Queryable, opts: IntrospectOptions): Promis
   const roles: Role[] = roleRows
     .map((r) => ({ name: r.name, canLogin: r.can_login, bypassRls: r.bypass_rls, superuser: r.superuser }))
     .sort(by((r) => [r.name]));
+
+  // A migration tool's bookkeeping is not the team's design: mark it (and the sequences it owns) 'tool'.
+  const toolTables = new Set<string>();
+  for (const t of tables) {
+    if (t.origin === 'user' && isToolTable(t)) {
+      t.origin = 'tool';
+      toolTables.add(objectKey(t.schema, t.name));
+    }
+  }
+  for (const s of sequences) {
+    if (s.origin === 'user' && s.ownedBy && toolTables.has(objectKey(s.schema, s.ownedBy.table))) s.origin = 'tool';
+  }
 
   const relationOrigin = new Map<string, Origin>();
   for (const t of tables) relationOrigin.set(objectKey(t.schema, t.name), t.origin);

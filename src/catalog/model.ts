@@ -19,9 +19,10 @@ export interface Provenance {
 
 /**
  * Who owns an object. Rules and the inventory only look at `user` objects; `shim` objects come
- * from the Supabase shim (auth.users, storage.*), `extension` objects from CREATE EXTENSION.
+ * from the Supabase shim (auth.users, storage.*), `extension` objects from CREATE EXTENSION, `tool`
+ * tables are a migration tool's bookkeeping (`_prisma_migrations`, `flyway_schema_history`, …).
  */
-export type Origin = 'user' | 'shim' | 'extension';
+export type Origin = 'user' | 'shim' | 'extension' | 'tool';
 
 export interface EngineInfo {
   kind: 'pglite' | 'postgres';
