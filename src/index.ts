@@ -1,5 +1,10 @@
 /** The library API: load any source into a Catalog, review it, render it. */
-export { loadCatalog, analyze, review, type LoadOptions, type LoadedCatalog, type ReviewOutput } from './pipeline.js';
+export { loadCatalog, analyze, review, type AnalyzeOptions, type LoadOptions, type LoadedCatalog, type ReviewOptions, type ReviewOutput } from './pipeline.js';
+export {
+  loadConfig, findConfigFile, readConfigFile, resolveConfig, defaultConfig, validateConfig, knownRuleIds, readBaseline,
+  writeBaseline, buildBaseline, type ConfigFile, type ConfigIssue, type IgnoreEntry, type Invariant, type LoadConfigOptions,
+  type ResolvedConfig, type BaselineEntry, type BaselineFile, type LoadedBaseline,
+} from './config/index.js';
 export { render } from './report/index.js';
 export { allRules, getRule } from './rules/index.js';
 export { runRules } from './rules/run.js';

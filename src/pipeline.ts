@@ -4,11 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Catalog, LoadNote } from './catalog/model.js';
 import { isPartition, userTables, userViews } from './catalog/helpers.js';
 import { introspect } from './catalog/introspect.js';
 import { applyProvenance, buildProvenanceIndex } from './catalog/provenance.js';
+import { readBaseline, type LoadedBaseline } from './config/baseline.js';
+import { defaultConfig, type ResolvedConfig } from './config/load.js';
+import { applySuppressions, inlineIgnoresOf } from './config/suppress.js';
 import { applyStatements } from './engine/apply.js';
 import { readCache, writeCache } from './engine/cache.js';
 import { openPGlite, PGLITE_VERSION } from './engine/pglite.js';
@@ -19,7 +22,7 @@ import { SchemasageError } from './errors.js';
 import { healthGrade } from './report/grade.js';
 import { SEVERITIES, type Layout, type ReviewResult, type Severity, type SourceKind, type Timings } from './result.js';
 import { allRules } from './rules/index.js';
-import { runRules } from './rules/run.js';
+import { evaluateRules, numberFindings } from './rules/run.js';
 import { inferTenant } from './rules/tenancy/tenant.js';
 import { loadFileSource } from './sources/index.js';
 import type { LoadedSource } from './sources/types.js';
@@ -53,7 +56,8 @@ export function isLiveSource(arg: string | null): boolean {
 
 function cacheKey(src: LoadedSource, opts: LoadOptions): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ tool: TOOL_VERSION, pglite: PGLITE_VERSION, schemas: opts.schemas ?? null, layout: src.layout }));
+  // `catalog` versions what a cached entry holds beyond introspection (2: inline ignores).
+  h.update(JSON.stringify({ tool: TOOL_VERSION, pglite: PGLITE_VERSION, catalog: 2, schemas: opts.schemas ?? null, layout: src.layout }));
   h.update(src.contentHash);
   return h.digest('hex');
 }
@@ -116,6 +120,8 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
     });
     applyProvenance(catalog, buildProvenanceIndex(src.statements));
     catalog.notes = [...src.notes, ...applied.notes, ...catalog.notes];
+    // Collected here, not at review time, so they survive the result cache.
+    catalog.inlineIgnores = inlineIgnoresOf(src.statements);
     if (src.supabase) catalog.notes.push(supabaseNote(src));
     timings.introspectMs = now() - t;
   } finally {
@@ -173,12 +179,37 @@ export function countFindings(findings: ReadonlyArray<{ severity: Severity }>): 
   return counts;
 }
 
-/** Runs the review rules over a loaded catalog and assembles the JSON contract. */
-export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] = 'review'): ReviewOutput {
+export interface AnalyzeOptions {
+  /** Rule levels, stances, ignores (default: no config file). */
+  config?: ResolvedConfig;
+  /**
+   * Findings to suppress as accepted. Undefined: the config's `baseline` file when it exists;
+   * null: none (e.g. while writing a new baseline).
+   */
+  baseline?: LoadedBaseline | null;
+}
+
+/**
+ * Runs the review rules over a loaded catalog, applies the config's suppressions (rules off,
+ * `ignore` entries, inline and COMMENT ON ignores, the baseline) and assembles the JSON contract.
+ * Findings are numbered after suppression, so ids stay dense.
+ */
+export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] = 'review', opts: AnalyzeOptions = {}): ReviewOutput {
   const { catalog } = loaded;
+  const config = opts.config ?? defaultConfig();
+  const baseline = opts.baseline !== undefined ? opts.baseline : config.baseline ? readBaseline(config.baseline, { required: false }) : null;
   const t = now();
-  const findings = runRules(catalog, allRules);
+  const evaluated = evaluateRules(catalog, allRules, { settings: config.settings, review: config.review });
+  const outcome = applySuppressions(evaluated, { catalog, config, baseline });
+  const findings = numberFindings(outcome.kept);
   loaded.timings.analyzeMs = now() - t;
+  const notes: ReviewResult['notes'] = catalog.notes.map((n) => ({ kind: n.kind, message: n.message, location: n.location }));
+  notes.push(...outcome.notes);
+  if (opts.baseline === undefined && config.baseline && !baseline) {
+    const rel = relative(process.cwd(), config.baseline);
+    const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : config.baseline;
+    notes.push({ kind: 'baseline', message: `the baseline file ${shown} named in ${config.path ?? 'the configuration'} does not exist yet; create it with --write-baseline`, location: null });
+  }
   const tables = userTables(catalog);
   const views = userViews(catalog);
   const result: ReviewResult = {
@@ -197,13 +228,14 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
       functions: catalog.functions.filter((f) => f.origin === 'user').length,
       policies: tables.reduce((n, x) => n + x.policies.length, 0),
       findings: countFindings(findings),
-      suppressed: 0,
+      suppressed: outcome.suppressed.length,
     },
     findings,
-    notes: catalog.notes.map((n) => ({ kind: n.kind, message: n.message, location: n.location })),
+    suppressed: outcome.suppressed,
+    notes,
     timings: loaded.timings,
   };
-  const tenant = inferTenant(catalog, null);
+  const tenant = inferTenant(catalog, config.review.tenantColumn);
   result.tenancy = tenant
     ? {
         column: tenant.column,
@@ -218,6 +250,11 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
   return { result, catalog, fromCache: loaded.fromCache };
 }
 
-export async function review(arg: string | null, opts: LoadOptions = {}): Promise<ReviewOutput> {
-  return analyze(await loadCatalog(arg, opts));
+export interface ReviewOptions extends LoadOptions, AnalyzeOptions {}
+
+/** Loads and analyzes a source. `config.schemas` is the default for `schemas`. */
+export async function review(arg: string | null, opts: ReviewOptions = {}): Promise<ReviewOutput> {
+  const schemas = opts.schemas ?? opts.config?.schemas ?? undefined;
+  const loaded = await loadCatalog(arg, { ...opts, ...(schemas ? { schemas } : {}) });
+  return analyze(loaded, 'review', opts);
 }

@@ -26,21 +26,36 @@ export function fingerprint(rule: string, objects: ObjectRef[]): string {
   return createHash('sha256').update(`${rule}\n${objects.map(objectKey).join('\n')}`).digest('hex').slice(0, 16);
 }
 
+/** A finding before numbering: ids are given once suppression has decided which findings stay. */
+export type DraftFinding = Omit<Finding, 'id'>;
+
+export interface EvaluatedRules {
+  /** Findings of the rules that run. */
+  findings: DraftFinding[];
+  /**
+   * Findings of rules on by default that config set to "off": still computed, so the review can
+   * count them as suppressed rather than lose them silently.
+   */
+  off: DraftFinding[];
+}
+
 /**
- * Runs rules over a catalog and returns findings in a deterministic order (severity, then rule,
- * then object), numbered C1, H1, M1, … per severity.
+ * Runs rules over a catalog. Rules off by default (stances) run only when config gives them a
+ * severity; live-only rules only on a live catalog.
  */
-export function runRules(catalog: Catalog, rules: readonly Rule[], opts: RunOptions = {}): Finding[] {
-  const drafts: Array<Omit<Finding, 'id'>> = [];
+export function evaluateRules(catalog: Catalog, rules: readonly Rule[], opts: RunOptions = {}): EvaluatedRules {
+  const out: EvaluatedRules = { findings: [], off: [] };
   for (const rule of rules) {
     const setting = opts.settings?.[rule.meta.id];
-    if (setting?.level === 'off') continue;
+    const off = setting?.level === 'off';
+    if (off && !rule.meta.enabledByDefault) continue;
     if (!rule.meta.enabledByDefault && setting?.level === undefined) continue;
     if (rule.meta.liveOnly && !catalog.live) continue;
-    const severity = setting?.level;
+    const severity = setting?.level === 'off' ? undefined : setting?.level;
+    const into = off ? out.off : out.findings;
     for (const d of rule.check({ catalog, options: setting?.options ?? {}, review: opts.review ?? DEFAULT_REVIEW_SETTINGS })) {
       const first = d.objects[0];
-      drafts.push({
+      into.push({
         rule: rule.meta.id,
         severity: severity ?? d.severity ?? rule.meta.severity,
         category: rule.meta.category,
@@ -55,18 +70,32 @@ export function runRules(catalog: Catalog, rules: readonly Rule[], opts: RunOpti
       });
     }
   }
-  return numberFindings(drafts);
+  return out;
 }
 
-export function numberFindings(drafts: Array<Omit<Finding, 'id'>>): Finding[] {
+/**
+ * Runs rules over a catalog and returns findings in a deterministic order (severity, then rule,
+ * then object), numbered C1, H1, M1, … per severity. Rules set to "off" contribute nothing.
+ */
+export function runRules(catalog: Catalog, rules: readonly Rule[], opts: RunOptions = {}): Finding[] {
+  return numberFindings(evaluateRules(catalog, rules, opts).findings);
+}
+
+type FindingOrderKey = Pick<Finding, 'severity' | 'rule' | 'objects' | 'fingerprint'>;
+
+/** The order findings are listed and numbered in: severity, rule, objects, fingerprint. */
+export function compareFindings(a: FindingOrderKey, b: FindingOrderKey): number {
   const rank = (s: Severity) => SEVERITIES.indexOf(s);
-  const sorted = [...drafts].sort(
-    (a, b) =>
-      rank(a.severity) - rank(b.severity) ||
-      a.rule.localeCompare(b.rule) ||
-      a.objects.map(describeRef).join(',').localeCompare(b.objects.map(describeRef).join(',')) ||
-      a.fingerprint.localeCompare(b.fingerprint),
+  return (
+    rank(a.severity) - rank(b.severity) ||
+    a.rule.localeCompare(b.rule) ||
+    a.objects.map(describeRef).join(',').localeCompare(b.objects.map(describeRef).join(',')) ||
+    a.fingerprint.localeCompare(b.fingerprint)
   );
+}
+
+export function numberFindings(drafts: DraftFinding[]): Finding[] {
+  const sorted = [...drafts].sort(compareFindings);
   const counters: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   return sorted.map((d) => ({ id: `${SEVERITY_PREFIX[d.severity]}${++counters[d.severity]}`, ...d }));
 }

@@ -26,7 +26,7 @@ function isParserError(e: unknown): e is ParserError {
   return e instanceof Error && typeof (e as { sqlDetails?: unknown }).sqlDetails === 'object';
 }
 
-const IGNORE_COMMENT = /(?:--|\/\*)[ \t]*schemasage-ignore[ \t]+([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*)/g;
+const IGNORE_COMMENT = /(?:--|\/\*)[ \t]*schemasage-ignore[ \t]+([A-Za-z0-9_-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_-]+)*)(?:[ \t]*:[ \t]*([^\n]*))?/g;
 
 /**
  * The statements of `file`, numbered from `startIndex`. A syntax error throws a SchemasageError
@@ -77,7 +77,7 @@ export function splitStatementsSync(file: SqlFile, startIndex: number): Statemen
       endLine: last.line,
       ast: r.stmt,
       index: startIndex + statements.length,
-      ignores: ignoresBefore(text, previousEnd, start),
+      ...ignoresBefore(text, previousEnd, start),
       byteOffset: start === from ? byteStart : byteStart + Buffer.byteLength(text.slice(from, start), 'utf8'),
     });
     previousEnd = end;
@@ -86,25 +86,32 @@ export function splitStatementsSync(file: SqlFile, startIndex: number): Statemen
 }
 
 /**
- * Rule ids named by `-- schemasage-ignore` comments between the previous statement and this one.
- * A comment on the previous statement's last line belongs to that statement, not this one.
+ * Rule ids (and the reasons given) of `-- schemasage-ignore` comments between the previous
+ * statement and this one. A comment on the previous statement's last line belongs to that
+ * statement, not this one.
  */
-function ignoresBefore(text: string, previousEnd: number, start: number): string[] {
+function ignoresBefore(text: string, previousEnd: number, start: number): Pick<Statement, 'ignores' | 'ignoreEntries'> {
   let gapStart = previousEnd;
   if (previousEnd > 0) {
     const nl = text.indexOf('\n', previousEnd);
     gapStart = nl === -1 || nl > start ? start : nl;
   }
   const gap = text.slice(gapStart, start);
-  if (!gap.includes('schemasage-ignore')) return [];
+  if (!gap.includes('schemasage-ignore')) return { ignores: [] };
   const ids: string[] = [];
+  const entries: NonNullable<Statement['ignoreEntries']> = [];
   for (const m of gap.matchAll(IGNORE_COMMENT)) {
+    const rules: string[] = [];
     for (const id of (m[1] ?? '').split(',')) {
       const rule = id.trim().toLowerCase();
+      if (rule && !rules.includes(rule)) rules.push(rule);
       if (rule && !ids.includes(rule)) ids.push(rule);
     }
+    // A block comment's reason ends at `*/`; a line comment's at the end of the line.
+    const reason = (m[2] ?? '').split('*/')[0]?.trim() ?? '';
+    entries.push({ rules, reason: reason === '' ? null : reason });
   }
-  return ids;
+  return { ignores: ids, ignoreEntries: entries };
 }
 
 const statementIndexes = new WeakMap<Statement, TextIndex>();

@@ -23,6 +23,11 @@ export interface Statement {
   /** Rule ids from a preceding `-- schemasage-ignore rule-a, rule-b: reason` comment. */
   ignores: string[];
   /**
+   * The same comments one by one, each with the reason after its `:` (null when none was given).
+   * Absent when no comment precedes the statement or the statement was not produced by `splitStatements`.
+   */
+  ignoreEntries?: Array<{ rules: string[]; reason: string | null }>;
+  /**
    * UTF-8 byte offset of the first token in the parsed text of `file`. The `location` fields inside
    * `ast` are byte offsets in that same text, so `nodeLocation(statement, node.location)` can turn
    * them into a line and column. Absent for statements not produced by `splitStatements`.
