@@ -3,7 +3,7 @@
  * A rule missing here falls back to its title, so new rules never break the checklist.
  */
 import { describeRef } from '../catalog/helpers.js';
-import type { Finding, ObjectRef } from '../result.js';
+import type { Finding, ObjectRef, Severity } from '../result.js';
 
 type Action = (objects: string, f: Finding) => string;
 
@@ -76,11 +76,60 @@ const ACTIONS: Record<string, Action> = {
   'missing-comment': (o) => `Comment ${o}`,
   'sequence-exhaustion': (o) => `Widen ${o} before it runs out`,
   'table-bloat': (o) => `Vacuum or repack ${o}`,
-  'missing-capability': (o, f) => {
-    const capability = typeof f.details['capability'] === 'string' ? f.details['capability'].replace(/-/g, ' ') : o;
-    return `Add ${capability}`;
-  },
+  'isolated-table': (o) => `Relate ${o} to the rest of the schema, or confirm it stands alone`,
+  'missing-capability': (_o, f) => `Add ${lowerFirst(capabilityLabel(f))}`,
 };
+
+/** Names of the capabilities missing-capability reports, for findings that do not carry their own. */
+const CAPABILITY_LABELS: Record<string, string> = {
+  'refresh-tokens': 'Refresh token storage',
+  'password-reset': 'Password reset tokens',
+  'email-verification': 'Email verification tokens',
+  'oauth-accounts': 'OAuth account links',
+  sessions: 'Session tracking',
+  'system-settings': 'System settings',
+  'audit-log': 'Audit log',
+  'file-uploads': 'File upload tracking',
+  'user-preferences': 'User preferences',
+  'search-history': 'Search history',
+  'payment-records': 'Payment records',
+  'webhook-idempotency': 'Webhook idempotency keys',
+  invitations: 'Invitations',
+};
+
+export type CapabilityPriority = 'high' | 'medium' | 'low';
+export const CAPABILITY_PRIORITIES: readonly CapabilityPriority[] = ['high', 'medium', 'low'];
+/** The rule derives severity from priority (high → medium, medium → low, low → info); read back when details lack it. */
+const PRIORITY_BY_SEVERITY: Record<Severity, CapabilityPriority> = { critical: 'high', high: 'high', medium: 'high', low: 'medium', info: 'low' };
+
+export function capabilityPriority(f: Finding): CapabilityPriority {
+  const p = f.details['priority'];
+  return p === 'high' || p === 'medium' || p === 'low' ? p : PRIORITY_BY_SEVERITY[f.severity];
+}
+
+/** "Refresh token storage" → "refresh token storage", but "OAuth account links" stays. */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+/**
+ * What a missing-capability finding says is missing: its details.title, else its own title after
+ * "Missing:", else the capability's name.
+ */
+export function capabilityLabel(f: Finding): string {
+  const own = f.details['title'];
+  if (typeof own === 'string' && own.trim() !== '') return own.trim();
+  const fromTitle = /^missing(?: capability)?\s*[:·—-]\s*(.+)$/i.exec(f.title)?.[1]?.trim();
+  if (fromTitle) return fromTitle;
+  const capability = f.details['capability'];
+  if (typeof capability === 'string' && capability !== '') {
+    const known = CAPABILITY_LABELS[capability];
+    if (known) return known;
+    const words = capability.replace(/[-_]+/g, ' ');
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  return f.title;
+}
 
 /**
  * The objects a finding names, up to `max`, then "+N". A table named alongside one of its own columns, policies or

@@ -5,12 +5,15 @@
  * and the checklist when they exist.
  */
 import type { Catalog } from '../catalog/model.js';
-import { SEVERITIES, type Finding, type ReviewResult, type Severity } from '../result.js';
-import { actionFor, objectNames, objectsPhrase, subjectPhrase } from './actions.js';
+import { describeRef } from '../catalog/helpers.js';
+import { SEVERITIES, type Finding, type ReviewResult, type Severity, type SuppressedBy, type SuppressedFinding } from '../result.js';
+import {
+  actionFor, CAPABILITY_PRIORITIES, capabilityLabel, capabilityPriority, objectNames, objectsPhrase, subjectPhrase, type CapabilityPriority,
+} from './actions.js';
 import { healthGrade } from './grade.js';
 import { inventorySection } from './inventory.js';
 import { dateOnly, engineLabel, formatLocation, sourceKindLabel } from './labels.js';
-import { cell, code, fenced, table } from './markdown.js';
+import { brief, cell, code, fenced, joinAnd, table } from './markdown.js';
 import { MAX_DIAGRAM_TABLES, erDiagram } from './mermaid.js';
 import { findStrengths } from './strengths.js';
 
@@ -27,6 +30,23 @@ const SECTION_TITLES: Record<Severity, string> = {
 };
 /** This many findings of one rule at one severity are shown as one block with a table, not N copies of the rationale. */
 const GROUP_AT = 4;
+
+/** What the schema lacks rather than what is wrong with it: rendered in "Missing elements", not among the findings. */
+const CAPABILITY_RULE = 'missing-capability';
+const isCapability = (f: Finding): boolean => f.rule === CAPABILITY_RULE;
+
+const PRIORITY_NAMES: Record<CapabilityPriority, string> = { high: 'High priority', medium: 'Medium priority', low: 'Low priority' };
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value.trim() === '' ? [] : [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+}
+
+/** Missing capabilities, highest priority first, in id order within a priority. */
+function capabilities(result: ReviewResult): Finding[] {
+  const rank = (f: Finding): number => CAPABILITY_PRIORITIES.indexOf(capabilityPriority(f));
+  return result.findings.filter(isCapability).map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
+}
 
 // 1. Title, source, date, engine.
 export function headerSection({ result }: MarkdownInput): string {
@@ -64,14 +84,26 @@ export function summarySection({ result }: MarkdownInput): string {
   });
   out.push(table(['Severity', 'Findings', 'Rules'], rows, ['l', 'r', 'l']), '');
   if (s.suppressed > 0) {
-    out.push(`${s.suppressed} ${s.suppressed === 1 ? 'finding was' : 'findings were'} suppressed by configuration, inline comments or the baseline.`, '');
+    const list = result.suppressed ?? [];
+    const how = list.length > 0 ? ` (${suppressedBreakdown(list)}); ${list.length === 1 ? 'it is' : 'they are'} listed in the appendix` : ' by configuration, inline comments or the baseline';
+    out.push(`${s.suppressed} ${s.suppressed === 1 ? 'finding was' : 'findings were'} suppressed${how}.`, '');
   }
-  const risks = result.findings.filter((f) => f.severity !== 'info').slice(0, 3);
+  const missing = capabilities(result);
+  if (missing.length > 0) {
+    const high = missing.filter((f) => capabilityPriority(f) === 'high').length;
+    const names = joinAnd(missing.map((f) => `${capabilityLabel(f)} (${f.id})`));
+    out.push(`**Missing elements:** ${missing.length}${high > 0 ? ` (${high} high priority)` : ''}: ${names}.`, '');
+  }
+  // A missing table is a gap, not a risk in what exists; those are listed on their own above.
+  const design = result.findings.filter((f) => !isCapability(f));
+  const risks = design.filter((f) => f.severity !== 'info').slice(0, 3);
   if (risks.length > 0) {
     out.push('**Biggest risks**', '');
     risks.forEach((f, i) => out.push(`${i + 1}. **${f.id}** ${f.title}${subjectPhrase(f) ? `: ${subjectPhrase(f)}` : ''}`));
   } else if (result.findings.length === 0) {
     out.push('No findings.');
+  } else if (design.length === 0) {
+    out.push('No findings in the existing design; the missing elements are below.');
   } else {
     out.push('Nothing above info: the findings below are observations.');
   }
@@ -80,7 +112,41 @@ export function summarySection({ result }: MarkdownInput): string {
 
 // 3. Inventory.
 export function inventory({ result, catalog }: MarkdownInput): string | null {
-  return inventorySection(result, catalog);
+  const section = inventorySection(result, catalog);
+  const tenancy = tenancySubsection(result);
+  if (!tenancy) return section;
+  if (!section) return ['## Inventory', '', tenancy].join('\n');
+  // Next to row level security, where a reader looks for how rows are kept apart; extensions stay last.
+  const at = section.indexOf('\n### Extensions');
+  return at < 0 ? `${section}\n\n${tenancy}` : `${section.slice(0, at)}\n${tenancy}\n${section.slice(at)}`;
+}
+
+/** Which tenant key the tenancy rules used, where it came from, and how to change it. */
+export function tenancySubsection(result: ReviewResult): string | null {
+  const t = result.tenancy;
+  if (!t) return null;
+  const parent = t.parent ? ` → ${code(t.parent.replace(/^public\./, ''))}` : '';
+  const out = ['### Tenancy', ''];
+  if (t.source === 'config') {
+    out.push(`Rows are scoped to a tenant by ${code(t.column)}${parent}, as configured (${code('tenantColumn')}). ${sentence(t.evidence)}`);
+  } else {
+    out.push(`Rows appear to be scoped to a tenant by ${code(t.column)}${parent}, inferred from the schema: ${sentence(t.evidence)} ` +
+      `The tenancy findings judge scoping by this column; if the tenant key is another column, set ${code('tenantColumn')} in the configuration.`);
+  }
+  if (t.scoped > 0) {
+    out.push('', t.carriers >= t.scoped
+      ? `All ${t.scoped} tenant-owned ${t.scoped === 1 ? 'table carries' : 'tables carry'} it.`
+      : `${t.carriers} of ${t.scoped} tenant-owned tables carry it; the tenancy findings name the others.`);
+  }
+  return out.join('\n');
+}
+
+/** Evidence strings are clauses; as a sentence they start upper-case and end with a full stop. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  const first = /^[a-z]/.test(trimmed) ? trimmed.charAt(0).toUpperCase() + trimmed.slice(1) : trimmed;
+  return /[.!?]$/.test(first) ? first : `${first}.`;
 }
 
 // 4. Strengths.
@@ -161,7 +227,7 @@ function runsOfRule(findings: Finding[]): Finding[][] {
 export function findingsSections({ result }: MarkdownInput): string | null {
   const out: string[] = [];
   for (const severity of SEVERITIES) {
-    const findings = result.findings.filter((f) => f.severity === severity);
+    const findings = result.findings.filter((f) => f.severity === severity && !isCapability(f));
     if (findings.length === 0) continue;
     out.push(`## ${SECTION_TITLES[severity]}`, '');
     for (const run of runsOfRule(findings)) {
@@ -172,9 +238,51 @@ export function findingsSections({ result }: MarkdownInput): string | null {
   return out.length > 0 ? out.join('\n').trimEnd() : null;
 }
 
-// 6. Missing elements — comes with the capabilities catalogue.
-export function missingElementsSection(_input: MarkdownInput): string | null {
-  return null;
+// 6. Missing elements: what an application like this needs and the schema lacks, by priority, with DDL.
+export function missingElementsSection({ result }: MarkdownInput): string | null {
+  const missing = capabilities(result);
+  if (missing.length === 0) return null;
+  const out = [
+    '## Missing elements', '',
+    'What an application with this schema usually needs and this one does not have yet. Each comes with DDL that follows the schema\'s own conventions (id type, naming, timestamps, tenant column).', '',
+  ];
+  for (const priority of CAPABILITY_PRIORITIES) {
+    const group = missing.filter((f) => capabilityPriority(f) === priority);
+    if (group.length === 0) continue;
+    out.push(`**${PRIORITY_NAMES[priority]}**`, '');
+    for (const f of group) {
+      const reason = typeof f.details['reason'] === 'string' && f.details['reason'] !== '' ? `: ${brief(f.details['reason'], 110)}` : '';
+      out.push(`- **${f.id}** ${capabilityLabel(f)}${reason}`);
+    }
+    out.push('');
+  }
+  for (const f of missing) out.push(...capabilityBlock(f));
+  return out.join('\n').trimEnd();
+}
+
+function capabilityBlock(f: Finding): string[] {
+  const priority = capabilityPriority(f);
+  const out = [`### ${f.id} · Missing: ${capabilityLabel(f)} (${priority} priority)`, ''];
+  const proposed = typeof f.details['table'] === 'string' && f.details['table'] !== '' ? f.details['table'] : null;
+  const meta = [`**Rule** ${code(f.rule)}`];
+  if (typeof f.details['capability'] === 'string') meta.push(`**Capability** ${code(f.details['capability'])}`);
+  if (proposed) meta.push(`**Proposed table** ${code(proposed)}`);
+  if (f.location) meta.push(`**Evidence at** ${code(formatLocation(f.location, false))}`);
+  out.push(meta.join(' · '), '');
+  const reason = typeof f.details['reason'] === 'string' && f.details['reason'] !== '' ? f.details['reason'] : f.rationale;
+  if (reason) out.push(`**Why it matters.** ${reason}`, '');
+  const trigger = stringList(f.details['trigger']);
+  const checked = stringList(f.details['checked']);
+  // The message states the evidence and what was checked; the lists say it better when the rule provides them.
+  if (trigger.length === 0 && checked.length === 0) out.push(f.message, '');
+  if (trigger.length === 1) out.push(`**What implies it.** ${trigger[0] as string}`, '');
+  else if (trigger.length > 1) out.push('**What implies it.**', '', ...trigger.map((t) => `- ${t}`), '');
+  if (checked.length > 0) out.push(`**Checked for an equivalent, none found.** ${checked.map((c) => (/^[\w."]+$/.test(c) ? code(c) : c)).join('; ')}`, '');
+  if (f.fix && f.fix.sql.trim() !== '') out.push('**DDL**', '', fenced('sql', f.fix.sql), '');
+  if (f.fix?.notes) out.push(f.fix.notes, '');
+  if (f.fix?.orm?.prisma) out.push('In Prisma:', '', fenced('prisma', f.fix.orm.prisma), '');
+  if (f.fix?.orm?.drizzle) out.push('In Drizzle:', '', fenced('ts', f.fix.orm.drizzle), '');
+  return out;
 }
 
 // 7. Drift (--expect), data audit (--audit), migration review (diff).
@@ -195,12 +303,14 @@ export function checklistSection({ result }: MarkdownInput): string | null {
   if (tasks.length === 0) return null;
   const rank = (f: Finding): number => SEVERITIES.indexOf(f.severity);
   const ordered = [...tasks].sort((a, b) => rank(a) - rank(b) || Number(a.id.slice(1)) - Number(b.id.slice(1)));
-  return ['## Checklist', '', ...ordered.map((f) => `- [ ] ${f.id} ${actionFor(f)} (${f.rule})`)].join('\n');
+  const task = (f: Finding): string => `- [ ] ${f.id} ${actionFor(f)} (${f.rule}${isCapability(f) ? `, ${capabilityPriority(f)} priority` : ''})`;
+  return ['## Checklist', '', ...ordered.map(task)].join('\n');
 }
 
 // 9. Appendix: ER diagram, statistics, timings.
 export function appendixSection({ result, catalog }: MarkdownInput): string {
   const out = ['## Appendix', ''];
+  out.push(...suppressedSubsection(result.suppressed ?? []));
   const diagram = erDiagram(catalog);
   if (diagram.total > 0) {
     out.push('### ER diagram', '');
@@ -240,6 +350,39 @@ export function appendixSection({ result, catalog }: MarkdownInput): string {
     if (catalog.introspectionQueries > 0) out.push(`Introspection ran ${catalog.introspectionQueries} catalog queries.`, '');
   }
   return out.join('\n').trimEnd();
+}
+
+const SUPPRESSED_BY: Record<SuppressedBy, string> = {
+  config: 'rule off in config', ignore: 'config ignore', inline: 'inline comment', comment: 'COMMENT ON marker', baseline: 'baseline',
+};
+const SUPPRESSED_ORDER: readonly SuppressedBy[] = ['config', 'ignore', 'inline', 'comment', 'baseline'];
+/** A baseline can hold thousands of accepted findings; the JSON output has them all. */
+const MAX_SUPPRESSED_LISTED = 50;
+
+/** "2 by inline comment, 1 by baseline" */
+function suppressedBreakdown(list: readonly SuppressedFinding[]): string {
+  return SUPPRESSED_ORDER.map((by) => [by, list.filter((x) => x.by === by).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([by, n]) => `${n} by ${SUPPRESSED_BY[by]}`)
+    .join(', ');
+}
+
+function suppressedSubsection(list: readonly SuppressedFinding[]): string[] {
+  if (list.length === 0) return [];
+  const rank = (x: SuppressedFinding): number => SUPPRESSED_ORDER.indexOf(x.by) * 10 + SEVERITIES.indexOf(x.severity);
+  const ordered = list.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i).map(({ x }) => x);
+  const rows = ordered.slice(0, MAX_SUPPRESSED_LISTED).map((x) => [
+    code(x.rule),
+    SEVERITY_NAMES[x.severity],
+    x.objects.length > 0 ? x.objects.slice(0, 3).map((o) => code(describeRef(o))).join(', ') + (x.objects.length > 3 ? ` +${x.objects.length - 3}` : '') : '—',
+    x.location ? code(formatLocation(x.location, false)) : '—',
+    SUPPRESSED_BY[x.by],
+    x.reason ? cell(x.reason) : '—',
+  ]);
+  const out = ['### Suppressed findings', '', `Findings the team chose not to see (${suppressedBreakdown(list)}). They are not counted above; remove the suppression to bring one back.`, ''];
+  out.push(table(['Rule', 'Severity', 'Object', 'Location', 'Suppressed by', 'Reason'], rows), '');
+  if (list.length > MAX_SUPPRESSED_LISTED) out.push(`… and ${list.length - MAX_SUPPRESSED_LISTED} more; \`--format json\` lists them all.`, '');
+  return out;
 }
 
 /** The sections in document order. */

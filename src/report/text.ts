@@ -6,7 +6,7 @@
 import pc from 'picocolors';
 import type { Catalog } from '../catalog/model.js';
 import { SEVERITIES, type Finding, type ReviewResult, type Severity } from '../result.js';
-import { objectNames } from './actions.js';
+import { CAPABILITY_PRIORITIES, capabilityLabel, capabilityPriority, objectNames } from './actions.js';
 import { computeGrade } from './grade.js';
 import { engineLabel, formatLocation, sourceKindLabel } from './labels.js';
 
@@ -65,6 +65,30 @@ function findingLines(f: Finding, idWidth: number, ruleWidth: number, c: Colors,
   return out;
 }
 
+/** Gaps rather than defects: one line each after the findings; the md report has their DDL. */
+const CAPABILITY_RULE = 'missing-capability';
+
+function missingLines(findings: readonly Finding[], idWidth: number, c: Colors): string[] {
+  const rank = (f: Finding): number => CAPABILITY_PRIORITIES.indexOf(capabilityPriority(f));
+  const missing = findings
+    .filter((f) => f.rule === CAPABILITY_RULE)
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map(({ f }) => f);
+  if (missing.length === 0) return [];
+  const out = [c.bold(`MISSING ELEMENTS (${missing.length})`)];
+  for (const f of missing) {
+    const p = capabilityPriority(f);
+    const paint = p === 'high' ? c.yellow : p === 'medium' ? c.cyan : c.dim;
+    const room = WIDTH - (idWidth + 12);
+    const label = capabilityLabel(f);
+    const shown = label.length <= room ? label : `${label.slice(0, room - 1)}…`;
+    out.push(`  ${paint(f.id.padEnd(idWidth))}  ${paint(p.padEnd(6))}  ${shown}`.trimEnd());
+  }
+  out.push(...wrap('Counted in the summary at the severity their priority gives; the md report (--format md) has the reason and DDL for each.', WIDTH, '  ').map((l) => c.dim(l)), '');
+  return out;
+}
+
 export function renderText(input: { result: ReviewResult; catalog: Catalog }, opts: { color: boolean }): string {
   const { result } = input;
   const c = pc.createColors(opts.color);
@@ -77,13 +101,14 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
 
   const idWidth = Math.max(2, ...result.findings.map((f) => f.id.length));
   for (const severity of SEVERITIES) {
-    const group = result.findings.filter((f) => f.severity === severity);
+    const group = result.findings.filter((f) => f.severity === severity && f.rule !== CAPABILITY_RULE);
     if (group.length === 0) continue;
     const ruleWidth = Math.min(30, Math.max(...group.map((f) => f.rule.length)));
     lines.push(paints[severity](`${severity.toUpperCase()} (${group.length})`));
     for (const f of group) lines.push(...findingLines(f, idWidth, ruleWidth, c, paints[severity]));
     lines.push('');
   }
+  lines.push(...missingLines(result.findings, idWidth, c));
   if (result.findings.length === 0) {
     lines.push(c.green('No findings.'));
     lines.push('');

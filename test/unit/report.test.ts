@@ -9,7 +9,8 @@ import { findStrengths } from '../../src/report/strengths.js';
 import { erDiagram } from '../../src/report/mermaid.js';
 import { domainTitle } from '../../src/report/words.js';
 import { wrap } from '../../src/report/text.js';
-import type { Finding, ReviewResult } from '../../src/result.js';
+import type { Finding, ReviewResult, SuppressedFinding } from '../../src/result.js';
+import { actionFor } from '../../src/report/actions.js';
 import { catalog, col, fk, idx, pk, table, unique } from '../support/build.js';
 import { finding, resultFor, shopCatalog, shopFindings } from '../fixtures/report/shop.js';
 
@@ -500,5 +501,238 @@ describe('one-to-one relationships', () => {
     });
     expect(erDiagram(c).source).toContain('accounts ||--o| account_limits : "account_id"');
     expect(erDiagram(c).source).toContain('bigint account_id FK, UK');
+  });
+});
+
+/** A missing-capability finding the way the rule reports it: severity from priority, title "Missing: …", DDL as the fix. */
+function capability(id: string, name: string, title: string, priority: 'high' | 'medium' | 'low', extra: Partial<Finding> = {}): Finding {
+  const severity = priority === 'high' ? 'medium' : priority === 'medium' ? 'low' : 'info';
+  const tableName = name.replace(/-/g, '_');
+  return finding(id, 'missing-capability', severity, {
+    category: 'completeness', title: `Missing: ${title}`, rationale: 'An application like this needs it.',
+    message: `\`users\` has \`password_hash\` but nothing stores ${title.toLowerCase()}.`,
+    objects: [{ kind: 'table', schema: 'public', name: tableName }],
+    location: { file: 'supabase/migrations/20240101000000_init.sql', line: 5, column: 3 },
+    details: {
+      capability: name, priority, trigger: ['`users.password_hash`: the app runs its own sign-in'],
+      checked: ['refresh_tokens', 'user_tokens', 'a tokens table with a type column'], table: tableName,
+      reason: `Reason for ${name}. A second sentence.`,
+    },
+    fix: { sql: `CREATE TABLE ${tableName} (\n  id uuid PRIMARY KEY DEFAULT gen_random_uuid()\n);`, notes: `Alternative for ${name}.` },
+    ...extra,
+  });
+}
+
+/** The shop findings plus three missing capabilities, numbered as the runner would (by severity, then rule). */
+function withCapabilities(): Finding[] {
+  const base = shopFindings();
+  const bySeverity = (sev: string) => base.filter((f) => f.severity === sev);
+  return [
+    ...bySeverity('critical'), ...bySeverity('high'),
+    ...bySeverity('medium'), // M1 missing-currency sorts after missing-capability by rule id; order within a severity does not matter here
+    capability('M2', 'refresh-tokens', 'Refresh token storage', 'high'),
+    capability('M3', 'password-reset', 'Password reset tokens', 'high'),
+    ...bySeverity('low'),
+    capability('L5', 'user-preferences', 'User preferences', 'medium'),
+    ...bySeverity('info'),
+    capability('I2', 'search-history', 'Search history', 'low'),
+  ];
+}
+
+const section = (doc: string, heading: string): string => {
+  const start = doc.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no ${heading}`);
+  const next = doc.indexOf('\n## ', start + heading.length + 2);
+  return doc.slice(start + 1, next < 0 ? undefined : next);
+};
+
+describe('md missing elements', () => {
+  it('comes after the findings and before the checklist', () => {
+    const hs = headings(md(resultFor(withCapabilities())));
+    expect(hs.indexOf('## Missing elements')).toBeGreaterThan(hs.indexOf('## Observations (info)'));
+    expect(hs.indexOf('## Missing elements')).toBeLessThan(hs.indexOf('## Checklist'));
+  });
+
+  it('summarises by priority, one line per capability with its id', () => {
+    const s = section(md(resultFor(withCapabilities())), '## Missing elements');
+    const high = s.indexOf('**High priority**');
+    const medium = s.indexOf('**Medium priority**');
+    const low = s.indexOf('**Low priority**');
+    expect(high).toBeGreaterThan(0);
+    expect(medium).toBeGreaterThan(high);
+    expect(low).toBeGreaterThan(medium);
+    expect(s).toContain('- **M2** Refresh token storage: Reason for refresh-tokens.\n- **M3** Password reset tokens: Reason for password-reset.');
+    expect(s.slice(medium, low)).toContain('- **L5** User preferences: Reason for user-preferences.');
+    expect(s.slice(low)).toContain('- **I2** Search history');
+  });
+
+  it('gives each capability its heading, why, evidence, what was checked, the DDL and the alternatives', () => {
+    const s = section(md(resultFor(withCapabilities())), '## Missing elements');
+    const m2 = s.slice(s.indexOf('### M2 · Missing: Refresh token storage (high priority)'), s.indexOf('### M3'));
+    expect(m2).toContain('**Capability** `refresh-tokens`');
+    expect(m2).toContain('**Proposed table** `refresh_tokens`');
+    expect(m2).toContain('`supabase/migrations/20240101000000_init.sql:5`');
+    expect(m2).toContain('**Why it matters.** Reason for refresh-tokens. A second sentence.');
+    expect(m2).toContain('**What implies it.** `users.password_hash`: the app runs its own sign-in');
+    expect(m2).toContain('`refresh_tokens`; `user_tokens`; a tokens table with a type column');
+    expect(m2).toContain('```sql\nCREATE TABLE refresh_tokens (\n  id uuid PRIMARY KEY DEFAULT gen_random_uuid()\n);\n```');
+    expect(m2).toContain('Alternative for refresh-tokens.');
+    // Blocks follow the priority order, not the id order.
+    expect(s.indexOf('### L5 · Missing: User preferences (medium priority)')).toBeLessThan(s.indexOf('### I2 · Missing: Search history (low priority)'));
+  });
+
+  it('is not repeated among the findings, but still counted and on the checklist', () => {
+    const doc = md(resultFor(withCapabilities()));
+    expect(doc.match(/### M2 ·/g)?.length).toBe(1);
+    expect(section(doc, '## Medium findings')).not.toContain('missing-capability');
+    expect(section(doc, '## Observations (info)')).not.toContain('I2');
+    expect(section(doc, '## Summary')).toContain('| Medium | 3 | `missing-currency`, `missing-capability` ×2 |');
+    const tasks = doc.split('\n').filter((l) => l.startsWith('- [ ] '));
+    expect(tasks).toContain('- [ ] M2 Add refresh token storage (missing-capability, high priority)');
+    expect(tasks).toContain('- [ ] L5 Add user preferences (missing-capability, medium priority)');
+    expect(tasks).toContain('- [ ] I2 Add search history (missing-capability, low priority)');
+  });
+
+  it('leaves out a severity section that only held missing capabilities', () => {
+    const doc = md(resultFor([shopFindings()[0] as Finding, capability('M1', 'refresh-tokens', 'Refresh token storage', 'high')]));
+    expect(headings(doc)).not.toContain('## Medium findings');
+    expect(headings(doc)).toContain('## Missing elements');
+  });
+
+  it('names the missing elements in the summary but keeps them out of the biggest risks', () => {
+    const summary = section(md(resultFor(withCapabilities())), '## Summary');
+    expect(summary).toContain('**Missing elements:** 4 (2 high priority): Refresh token storage (M2), Password reset tokens (M3), User preferences (L5) and Search history (I2).');
+    expect(summary).toContain('3. **M1** Money amount without a currency');
+    const only = section(md(resultFor([capability('M1', 'refresh-tokens', 'Refresh token storage', 'high')])), '## Summary');
+    expect(only).not.toContain('Biggest risks');
+    expect(only).toContain('No findings in the existing design; the missing elements are below.');
+  });
+
+  it('names a capability from its details, its title, or the catalogue, in that order', () => {
+    const own = capability('M1', 'sessions', 'Session tracking', 'high', { details: { capability: 'sessions', priority: 'high', title: 'Server-side sessions' } });
+    const plainTitle = capability('M2', 'audit-log', 'x', 'high', { title: 'Missing capability' });
+    const unknown = capability('M3', 'magic-links', 'x', 'high', { title: 'Missing capability' });
+    expect(actionFor(own)).toBe('Add server-side sessions');
+    expect(actionFor(capability('M4', 'oauth-accounts', 'OAuth account links', 'high'))).toBe('Add OAuth account links');
+    expect(actionFor(plainTitle)).toBe('Add audit log');
+    expect(actionFor(unknown)).toBe('Add magic links');
+    const doc = md(resultFor([own]));
+    expect(doc).toContain('### M1 · Missing: Server-side sessions (high priority)');
+    // Without trigger and checked lists, the message says what the evidence is.
+    expect(section(doc, '## Missing elements')).toContain('nothing stores session tracking');
+  });
+
+  it('is absent when nothing is missing', () => {
+    expect(headings(md())).not.toContain('## Missing elements');
+  });
+});
+
+describe('md tenancy', () => {
+  const tenancy = (source: 'config' | 'inferred', carriers = 11, scoped = 13): ReviewResult['tenancy'] => ({
+    column: 'organization_id', parent: 'public.organizations', source, carriers, scoped,
+    evidence: source === 'config' ? '`organization_id` is set as the tenant column in the configuration' : '`organization_id` references `organizations` and is carried by 11 of the 13 tables reachable from it',
+  });
+
+  it('says in the inventory which tenant key was inferred, from what, and how to change it', () => {
+    const inv = section(md(resultFor([], { tenancy: tenancy('inferred') })), '## Inventory');
+    const t = inv.slice(inv.indexOf('### Tenancy'));
+    expect(t).toContain('scoped to a tenant by `organization_id` → `organizations`, inferred from the schema: `organization_id` references `organizations` and is carried by 11 of the 13 tables reachable from it.');
+    expect(t).toContain('set `tenantColumn` in the configuration');
+    expect(t).toContain('11 of 13 tenant-owned tables carry it');
+    // Beside row level security, before the extensions.
+    expect(inv.indexOf('### Row level security')).toBeLessThan(inv.indexOf('### Tenancy'));
+    expect(inv.indexOf('### Tenancy')).toBeLessThan(inv.indexOf('### Extensions'));
+  });
+
+  it('says when the key was configured', () => {
+    const inv = section(md(resultFor([], { tenancy: tenancy('config', 13, 13) })), '## Inventory');
+    expect(inv).toContain('Rows are scoped to a tenant by `organization_id` → `organizations`, as configured (`tenantColumn`).');
+    expect(inv).toContain('All 13 tenant-owned tables carry it.');
+    expect(inv).not.toContain('inferred');
+  });
+
+  it('says nothing about tenancy in a single-tenant schema', () => {
+    expect(md(resultFor([], { tenancy: null }))).not.toContain('Tenancy');
+    expect(md(resultFor([]))).not.toContain('Tenancy');
+  });
+});
+
+describe('md suppressed findings', () => {
+  const sup = (rule: string, by: SuppressedFinding['by'], reason: string | null, extra: Partial<SuppressedFinding> = {}): SuppressedFinding => ({
+    rule, severity: 'high', fingerprint: `fp-${rule}-${by}`, objects: [{ kind: 'column', schema: 'public', table: 'orders', name: 'user_id' }],
+    location: { file: 'db/schema.sql', line: 9, column: 3 }, by, reason, ...extra,
+  });
+  const list = [
+    sup('missing-comment', 'baseline', null, { severity: 'low', objects: [{ kind: 'table', schema: 'public', name: 'orders' }], location: null }),
+    sup('unindexed-foreign-key', 'inline', 'tiny table | never deleted'),
+    sup('plaintext-secret', 'ignore', 'hashed by the app'),
+    sup('missing-foreign-key', 'comment', null),
+    sup('rls-disabled', 'config', null, { severity: 'critical' }),
+  ];
+
+  it('lists them in the appendix by kind, with their reasons, and says so in the summary', () => {
+    const doc = md(resultFor(shopFindings(), { suppressed: list, summary: { ...resultFor([]).summary, suppressed: 5 } }));
+    expect(section(doc, '## Summary')).toContain('5 findings were suppressed (1 by rule off in config, 1 by config ignore, 1 by inline comment, 1 by COMMENT ON marker, 1 by baseline); they are listed in the appendix.');
+    const appendix = section(doc, '## Appendix');
+    expect(appendix.indexOf('### Suppressed findings')).toBeLessThan(appendix.indexOf('### ER diagram'));
+    const rows = appendix.split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows.map((r) => r.split(' | ')[0])).toEqual(['| `rls-disabled`', '| `plaintext-secret`', '| `unindexed-foreign-key`', '| `missing-foreign-key`', '| `missing-comment`']);
+    expect(rows).toContain('| `unindexed-foreign-key` | High | `orders.user_id` | `db/schema.sql:9` | inline comment | tiny table \\| never deleted |');
+    expect(rows).toContain('| `missing-comment` | Low | `orders` | — | baseline | — |');
+    expect(rows).toContain('| `plaintext-secret` | High | `orders.user_id` | `db/schema.sql:9` | config ignore | hashed by the app |');
+  });
+
+  it('caps a long baseline and points to the JSON for the rest', () => {
+    const many = Array.from({ length: 60 }, (_, i) => sup('missing-comment', 'baseline', null, { fingerprint: `fp${i}`, objects: [{ kind: 'table', schema: 'public', name: `t${i}` }] }));
+    const appendix = section(md(resultFor([], { suppressed: many, summary: { ...resultFor([]).summary, suppressed: 60 } })), '## Appendix');
+    expect(appendix.split('\n').filter((l) => l.startsWith('| `missing-comment`'))).toHaveLength(50);
+    expect(appendix).toContain('… and 10 more; `--format json` lists them all.');
+  });
+
+  it('keeps the summary sentence when only the count is known', () => {
+    expect(md()).toContain('2 findings were suppressed by configuration, inline comments or the baseline.');
+    expect(md()).not.toContain('### Suppressed findings');
+  });
+});
+
+describe('checklist phrases', () => {
+  const ids = [
+    'enum-like-without-check', 'missing-currency', 'missing-timestamps', 'updated-at-without-trigger', 'audit-timestamp-nullable',
+    'case-sensitive-unique', 'soft-delete-unique', 'junction-without-unique', 'missing-domain-check', 'nullable-boolean',
+    'exclusive-flag-unenforced', 'tenant-column-missing', 'tenant-column-nullable', 'tenant-unique-not-scoped',
+    'tenant-foreign-key-not-scoped', 'tenant-rls-not-scoped', 'naming-convention', 'mixed-table-plurality', 'reserved-word-identifier',
+    'identifier-too-long', 'table-inheritance', 'rule-defined', 'unlogged-table', 'repeating-column-group', 'id-array-instead-of-junction',
+    'catch-all-jsonb', 'isolated-table', 'missing-comment', 'missing-capability',
+  ];
+
+  it('has an imperative for every new rule that names its object, not the title fallback', () => {
+    for (const id of ids) {
+      const f = finding('M1', id, 'medium', { objects: [{ kind: 'table', schema: 'public', name: 'orders' }], details: { capability: 'audit-log' } });
+      const phrase = actionFor(f);
+      expect(phrase, id).not.toContain(`Title of ${id}`);
+      expect(phrase, id).toMatch(/^[A-Z]/);
+      if (id !== 'missing-capability') expect(phrase, id).toContain('orders');
+    }
+  });
+});
+
+describe('text missing elements', () => {
+  const text = (findings: Finding[]) => render('text', { result: resultFor(findings), catalog: shopCatalog() }, { color: false });
+
+  it('lists missing capabilities compactly by priority, apart from the severity groups', () => {
+    const out = text(withCapabilities());
+    const block = out.slice(out.indexOf('MISSING ELEMENTS (4)'), out.indexOf('Notes'));
+    const rows = block.split('\n').filter((l) => /^ {2}[A-Z]\d/.test(l));
+    expect(rows).toEqual(['  M2  high    Refresh token storage', '  M3  high    Password reset tokens', '  L5  medium  User preferences', '  I2  low     Search history']);
+    expect(block).toContain('--format md');
+    expect(out).toContain('MEDIUM (1)');
+    expect(out).not.toMatch(/M2 {2}missing-capability/);
+    // The totals still count them at their severity.
+    expect(out).toMatch(/Summary {2}1 critical · 1 high · 3 medium · 5 low · 2 info · 2 suppressed/);
+    for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
+  it('shows nothing extra when nothing is missing', () => {
+    expect(text(shopFindings())).not.toContain('MISSING ELEMENTS');
   });
 });
