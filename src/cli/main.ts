@@ -4,15 +4,17 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { readBaseline, writeBaseline } from '../config/baseline.js';
+import { DEFAULT_BASELINE_FILE, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { SchemasageError } from '../errors.js';
 import { analyze, loadCatalog, type LoadOptions } from '../pipeline.js';
-import { render } from '../report/index.js';
+import { render, renderGithubAnnotations } from '../report/index.js';
 import { SEVERITIES, type Layout, type ReviewResult, type Severity } from '../result.js';
 import { TOOL_VERSION } from '../version.js';
 
 const LAYOUTS: Layout[] = ['supabase', 'prisma', 'drizzle', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'plain'];
-const FORMATS = ['text', 'md', 'json'] as const;
+const FORMATS = ['text', 'md', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface CommonFlags {
@@ -23,21 +25,41 @@ interface CommonFlags {
   color: boolean;
   quiet?: boolean;
   cache: boolean;
+  config?: string;
 }
 
 interface ReviewFlags extends CommonFlags {
   format: Format;
   out?: string;
-  failOn: Severity | 'none';
+  /** Unset: the config's failOn, else high. */
+  failOn?: Severity | 'none';
+  baseline?: string;
+  writeBaseline?: boolean;
 }
 
-function loadOptions(flags: CommonFlags): LoadOptions {
+/** Flags win over the config's defaults (`schemas`). */
+function loadOptions(flags: CommonFlags, config: ResolvedConfig): LoadOptions {
+  const schemas = flags.schema?.length ? flags.schema : config.schemas;
   return {
     ...(flags.layout ? { layout: flags.layout } : {}),
     ...(flags.shadowDb ? { shadowDb: flags.shadowDb } : {}),
-    ...(flags.schema?.length ? { schemas: flags.schema } : {}),
+    ...(schemas?.length ? { schemas } : {}),
     cache: flags.cache,
   };
+}
+
+function configFor(source: string | undefined, flags: CommonFlags): ResolvedConfig {
+  return loadConfig({ source: source ?? null, ...(flags.config !== undefined ? { file: flags.config } : {}) });
+}
+
+/** `--write-baseline`: records the findings left after the other suppressions; the review is not printed. */
+function printBaselineWritten(path: string, doc: ReturnType<typeof writeBaseline>): void {
+  const bySeverity = SEVERITIES.map((s) => [s, doc.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = bySeverity.length > 0 ? ` (${bySeverity.map(([s, n]) => `${n} ${s}`).join(', ')})` : '';
+  process.stdout.write(`wrote ${path}: ${doc.findings.length} ${doc.findings.length === 1 ? 'finding' : 'findings'}${counts}\n`);
+  const byRule = new Map<string, number>();
+  for (const f of doc.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+  for (const [rule, n] of byRule) process.stdout.write(`  ${rule} ×${n}\n`);
 }
 
 function useColor(flags: CommonFlags, toFile: boolean): boolean {
@@ -68,8 +90,22 @@ function printTimings(result: ReviewResult, fromCache: boolean): void {
 }
 
 async function runReview(source: string | undefined, flags: ReviewFlags): Promise<number> {
-  const loaded = await loadCatalog(source ?? null, loadOptions(flags));
-  const out = analyze(loaded);
+  const config = configFor(source, flags);
+  // Read before loading: a missing --baseline file should fail fast, not after the schema is applied.
+  const baseline = flags.writeBaseline ? null : flags.baseline !== undefined ? readBaseline(flags.baseline, { required: true }) : undefined;
+  const loaded = await loadCatalog(source ?? null, loadOptions(flags, config));
+  const out = analyze(loaded, 'review', { config, ...(baseline !== undefined ? { baseline } : {}) });
+  if (flags.writeBaseline) {
+    const target = flags.baseline ?? config.baseline ?? DEFAULT_BASELINE_FILE;
+    const shown = relativeToCwd(resolve(target));
+    if (source && resolve(source) === resolve(target)) throw new SchemasageError(`the baseline file ${shown} is the source being reviewed; refusing to overwrite it`);
+    printBaselineWritten(shown, writeBaseline(target, out.result.findings));
+    if (flags.baseline === undefined && config.baseline === null && !flags.quiet) {
+      process.stderr.write(`use it with --baseline ${shown}, or set "baseline": "${shown}" in the config\n`);
+    }
+    if (flags.timings) printTimings(out.result, out.fromCache);
+    return 0;
+  }
   const t = performance.now();
   const color = useColor(flags, Boolean(flags.out));
   let text = render(flags.format, out, { color });
@@ -81,12 +117,33 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
   } else {
     process.stdout.write(text);
   }
+  emitAnnotations(out.result, flags);
   if (flags.timings) printTimings(out.result, out.fromCache);
-  return exitCodeFor(out.result, flags.failOn);
+  return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
+}
+
+/**
+ * In GitHub Actions, findings also become workflow annotations on the changed lines. The runner reads
+ * workflow commands from the step's output; when stdout carries a machine-readable report (json,
+ * sarif, md piped into a file by the shell) they go to stderr so that report stays parseable.
+ */
+function emitAnnotations(result: ReviewResult, flags: ReviewFlags): void {
+  if (process.env.GITHUB_ACTIONS !== 'true' || process.env.SCHEMASAGE_GITHUB_ANNOTATIONS === '0') return;
+  const text = renderGithubAnnotations(result, {
+    ...(process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {}),
+    cwd: process.cwd(),
+  });
+  if (flags.out || flags.format === 'text') process.stdout.write(text);
+  else process.stderr.write(text);
+}
+
+function relativeToCwd(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
 async function runInspect(source: string | undefined, flags: CommonFlags & { out?: string }): Promise<number> {
-  const loaded = await loadCatalog(source ?? null, loadOptions(flags));
+  const loaded = await loadCatalog(source ?? null, loadOptions(flags, configFor(source, flags)));
   const text = `${JSON.stringify(loaded.catalog, null, 2)}\n`;
   if (flags.out) writeOut(flags.out, text, source ?? null);
   else process.stdout.write(text);
@@ -97,7 +154,8 @@ function addCommon(cmd: Command): Command {
   return cmd
     .addOption(new Option('--layout <layout>', 'migration folder layout (default: detected)').choices(LAYOUTS))
     .option('--shadow-db <url>', 'apply into a temporary database on this PostgreSQL server instead of the embedded engine (created and dropped)')
-    .option('--schema <name...>', 'only review these schemas (default: all non-system schemas)')
+    .option('--config <file>', 'read this config file (default: schemasage.config.json/.yaml/.yml or "schemasage" in package.json, searched from the source\'s folder up to the repository root)')
+    .option('--schema <name...>', 'only review these schemas (default: the config\'s "schemas", else all non-system schemas)')
     .option('--timings', 'print phase times on stderr')
     .option('--no-color', 'disable colors')
     .option('--no-cache', 'do not read or write the result cache')
@@ -121,7 +179,12 @@ Examples:
   schemasage review examples/supabase-app
   schemasage review db/structure.sql --format md --out review.md
   schemasage review postgres://app@db.internal:5432/app --fail-on critical
-  schemasage                      # reviews the source found in the current folder`);
+  schemasage review db/ --format sarif --out schemasage.sarif   # for GitHub code scanning
+  schemasage review db/ --write-baseline && schemasage review db/ --baseline schemasage-baseline.json
+  schemasage                      # reviews the source found in the current folder
+
+In GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as workflow annotations: on stdout
+with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=0 turns them off).`);
 
   const reviewCmd = addCommon(
     program
@@ -131,7 +194,9 @@ Examples:
   )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES, 'none']).default('high'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
+    .option('--baseline <file>', 'suppress the findings recorded in this baseline file (default: the config\'s "baseline", when the file exists)')
+    .option('--write-baseline', `record the current findings in the baseline file (--baseline, the config's "baseline", else ${DEFAULT_BASELINE_FILE}) and exit 0`)
     .action(async (source: string | undefined, flags: ReviewFlags) => setExit(await runReview(source, flags)));
   void reviewCmd;
 
