@@ -56,13 +56,13 @@ describe.skipIf(!live)('live database', () => {
     expect(out.catalog.tables.find((t) => t.name === 'customers')?.stats?.rowEstimate).toBe(50);
   });
 
-  it('never prints the password and reads PG* variables when no source is given', () => {
+  it('never prints the password and reads PG* variables when no source is given', async () => {
     const u = new URL(db.url);
     u.password = 'hunter2-secret';
-    const withPassword = runCli(['review', u.toString(), '--format', 'json', '--fail-on', 'none']);
+    const withPassword = await runCli(['review', u.toString(), '--format', 'json', '--fail-on', 'none']);
     expect(withPassword.code).toBe(0);
     expect(withPassword.stdout + withPassword.stderr).not.toContain('hunter2-secret');
-    const env = runCli(['--format', 'json', '--fail-on', 'none'], {
+    const env = await runCli(['--format', 'json', '--fail-on', 'none'], {
       cwd: '/',
       env: { PGHOST: u.hostname, PGPORT: u.port || '5432', PGUSER: u.username || 'postgres', PGDATABASE: db.name },
     });
@@ -71,7 +71,7 @@ describe.skipIf(!live)('live database', () => {
   });
 
   it('--shadow-db applies into a scratch database and drops it afterwards', async () => {
-    const r = runCli(['review', 'examples/supabase-app', '--shadow-db', PG_URL, '--format', 'json', '--fail-on', 'none', '--no-cache']);
+    const r = await runCli(['review', 'examples/supabase-app', '--shadow-db', PG_URL, '--format', 'json', '--fail-on', 'none', '--no-cache']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
