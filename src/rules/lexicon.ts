@@ -58,6 +58,15 @@ export const MONEY_NON_AMOUNT_WORDS: readonly string[] = [
   'calories', 'temperature', 'speed', 'kg', 'lbs', 'units', 'latitude', 'longitude', 'lat', 'lng', 'ms',
 ];
 
+/**
+ * Rates that are prices per unit of time or work (`hourly_rate`), not ratios: money despite the
+ * word `rate` in MONEY_NON_AMOUNT_WORDS.
+ */
+export const MONEY_RATE_PHRASES: readonly string[] = [
+  'hourly_rate', 'daily_rate', 'day_rate', 'nightly_rate', 'weekly_rate', 'monthly_rate', 'pay_rate', 'billing_rate',
+  'bill_rate', 'rate_per_hour', 'rate_per_day', 'room_rate', 'base_rate',
+];
+
 /** Tables whose rows are money movements or priced documents: money stored there is money for sure. */
 export const MONEY_TABLE_WORDS: readonly string[] = [
   'payment', 'invoice', 'order', 'transaction', 'charge', 'refund', 'payout', 'subscription', 'price', 'ledger',
@@ -162,7 +171,8 @@ export function lexiconSample(lexicon: readonly string[], n = 8): string {
  */
 export const FINANCIAL_RECORD_TABLE_WORDS: readonly string[] = [
   'payment', 'invoice', 'order', 'transaction', 'charge', 'refund', 'payout', 'ledger', 'receipt', 'purchase',
-  'billing', 'withdrawal', 'deposit', 'chargeback', 'dispute', 'settlement', 'credit_note', 'wallet',
+  'billing', 'withdrawal', 'deposit', 'chargeback', 'dispute', 'settlement', 'credit_note', 'wallet', 'payslip',
+  'paycheck', 'payroll',
 ];
 
 /** Numeric columns that record an amount that moved or is owed (not a catalog price). */
@@ -181,5 +191,5 @@ export const HISTORY_TABLE_WORDS: readonly string[] = [
 /** Names of the column that says when a logged event happened, best first. */
 export const EVENT_TIME_COLUMN_NAMES: readonly string[] = [
   'created_at', 'occurred_at', 'inserted_at', 'logged_at', 'recorded_at', 'happened_at', 'event_time', 'event_at',
-  'timestamp', 'ts', 'time', 'sent_at', 'received_at', 'created', 'created_on', 'date',
+  'timestamp', 'ts', 'time', 'sent_at', 'received_at', 'created', 'created_on', 'date', 'changed_at',
 ];

@@ -163,10 +163,25 @@ describe('missing-foreign-key', () => {
 
   it('does not fire when a foreign key exists, on the table\'s own key, on incompatible types or unknown stems', () => {
     const users = table('users', [col('user_id', 'bigint')], { constraints: [pk(['user_id'])] });
-    const orders = table('orders', [col('id', 'bigint'), col('customer_id', 'bigint'), col('user_id', 'text'), col('parent_id', 'bigint')], {
+    const orders = table('orders', [col('id', 'bigint'), col('customer_id', 'bigint'), col('user_id', 'text'), col('origin_id', 'bigint'), col('parent_id', 'bigint'), col('parent_type', 'text')], {
       constraints: [pk(['id']), fk(['customer_id'], 'customers')],
     });
     expect(runRules(catalog({ tables: [customers(), users, orders] }), [missingForeignKey])).toEqual([]);
+  });
+});
+
+describe('missing-foreign-key self-references', () => {
+  it('reads manager_id in a people table and parent_id anywhere as references to the same table', () => {
+    const employees = table('employees', [col('id', 'bigint'), col('manager_id', 'bigint')], { constraints: [pk(['id'])] });
+    const folders = table('folders', [col('id', 'bigint'), col('parent_id', 'bigint')], { constraints: [pk(['id'])] });
+    const found = runRules(catalog({ tables: [employees, folders] }), [missingForeignKey]);
+    expect(found.map((f) => `${f.objects[0]?.table}.${f.objects[0]?.name}`).sort()).toEqual(['employees.manager_id', 'folders.parent_id']);
+    expect(found.find((f) => f.objects[0]?.table === 'employees')?.message).toContain('self-reference');
+  });
+
+  it('does not read manager_id as a self-reference outside a people table, nor a polymorphic parent_id + parent_type', () => {
+    const projects = table('projects', [col('id', 'bigint'), col('manager_id', 'bigint')], { constraints: [pk(['id'])] });
+    expect(runRules(catalog({ tables: [projects] }), [missingForeignKey])).toEqual([]);
   });
 });
 
@@ -204,6 +219,20 @@ describe('duplicate-foreign-key', () => {
 });
 
 describe('nullable-owning-foreign-key', () => {
+  it('leaves actor columns (changed_by, approved_by_id) alone: NULL means system or a removed user, not an orphan', () => {
+    const employees = table('employees', [col('id', 'bigint')], { constraints: [pk(['id'])] });
+    const trail = table('audit_trail', [col('id', 'bigint'), col('changed_by', 'bigint'), col('approved_by_id', 'bigint'), col('employee_id', 'bigint'), col('action', 'text'), col('changed_at', 'timestamp with time zone'), col('diff', 'jsonb')], {
+      constraints: [
+        pk(['id']),
+        fk(['changed_by'], 'employees', ['id'], { name: 'trail_changed_by_fkey', references: { schema: 'public', table: 'employees', columns: ['id'], onDelete: 'cascade', onUpdate: 'no action', match: 'simple' } }),
+        fk(['approved_by_id'], 'employees', ['id'], { name: 'trail_approved_by_fkey', references: { schema: 'public', table: 'employees', columns: ['id'], onDelete: 'cascade', onUpdate: 'no action', match: 'simple' } }),
+        fk(['employee_id'], 'employees', ['id'], { name: 'trail_employee_fkey', references: { schema: 'public', table: 'employees', columns: ['id'], onDelete: 'cascade', onUpdate: 'no action', match: 'simple' } }),
+      ],
+    });
+    const found = runRules(catalog({ tables: [employees, trail] }), [nullableOwningForeignKey]);
+    expect(found.map((f) => f.objects.map((o) => o.name).join(','))).toEqual([expect.stringContaining('employee_id')]);
+  });
+
   it('fires on a nullable ON DELETE CASCADE column with the NOT VALID check recipe', () => {
     const orders = table('orders', [col('id', 'bigint')], { constraints: [pk(['id'])] });
     const lines = table('order_lines', [col('id', 'bigint'), col('order_id', 'bigint'), col('quantity', 'integer', { notNull: true })], {

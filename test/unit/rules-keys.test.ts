@@ -173,12 +173,11 @@ describe('uuid-stored-as-text', () => {
     expect(f?.fix?.notes).toContain('Pre-check');
   });
 
-  it('treats char(36) keys as confirmed and bare text ids as a hedged low', () => {
+  it('treats char(36) keys as confirmed and leaves bare text ids alone (cuid, nanoid and ULID ids are text too)', () => {
     const a = table('a', [col('id', 'character(36)')], { constraints: [pk(['id'])] });
     const b = table('b', [col('id', 'text')], { constraints: [pk(['id'])] });
     const found = runRules(catalog({ tables: [a, b] }), [uuidStoredAsText]);
-    expect(found.map((f) => [f.objects[0]?.table, f.severity])).toEqual([['a', 'medium'], ['b', 'low']]);
-    expect(found[1]?.message).toContain('If these values are not UUIDs');
+    expect(found.map((f) => [f.objects[0]?.table, f.severity])).toEqual([['a', 'medium']]);
   });
 
   it('does not fire on ids from other systems, long varchars, or real uuid columns', () => {

@@ -227,6 +227,24 @@ describe('tenant-column-missing', () => {
     expect(f[0]?.fix?.notes).toContain('SELECT count(*) FROM comments WHERE organization_id IS NULL;');
   });
 
+  it('is medium, not high, when row level security already isolates the table through a join', () => {
+    const scopedByJoin = table('comments', [id(), col('task_id', 'uuid', { notNull: true }), col('body', 'text')], {
+      constraints: [pk(['id']), fk(['task_id'], 'tasks', ['id'], { name: 'comments_task_id_fkey' })],
+      rlsEnabled: true,
+      policies: [policy('members read comments', 'comments', {
+        command: 'select',
+        using: 'EXISTS (SELECT 1 FROM tasks t JOIN memberships m ON m.organization_id = t.organization_id WHERE t.id = comments.task_id AND m.user_id = auth.uid())',
+      })],
+    });
+    const f = run(saas([scopedByJoin]), tenantColumnMissing);
+    expect(f.map((x) => x.severity)).toEqual(['medium']);
+    expect(f[0]?.message).toContain('do isolate tenants through those joins');
+    const open = table('comments', [id(), col('task_id', 'uuid', { notNull: true })], {
+      constraints: [pk(['id']), fk(['task_id'], 'tasks', ['id'])], rlsEnabled: true, policies: [policy('anyone', 'comments', { command: 'select', using: 'true' })],
+    });
+    expect(run(saas([open]), tenantColumnMissing).map((x) => x.severity)).toEqual(['high']);
+  });
+
   it('joins through several hops and mirrors the ON DELETE the other tenant keys use', () => {
     const reactions = table('reactions', [id(), col('comment_id', 'uuid', { notNull: true })], { constraints: [pk(['id']), fk(['comment_id'], 'comments')] });
     const c = saas([comments(), reactions]);

@@ -91,6 +91,11 @@ describe('money-type', () => {
 });
 
 describe('money-as-float', () => {
+  it('treats pay rates (hourly_rate, day_rate) as money but not tax_rate or discount_percent', () => {
+    const t = table('employees', [col('hourly_rate', 'double precision'), col('day_rate', 'real'), col('tax_rate', 'double precision'), col('discount_percent', 'double precision')]);
+    expect(run(catalog({ tables: [t] }), moneyAsFloat).map((f) => f.objects[0]?.name)).toEqual(['day_rate', 'hourly_rate']);
+  });
+
   it('is medium on a name-only match and says so', () => {
     const f = run(catalog({ tables: [table('widgets', [col('price', 'double precision')])] }), moneyAsFloat);
     expect(f).toHaveLength(1);

@@ -1,6 +1,6 @@
 import type { Catalog, Column, Table } from '../../catalog/model.js';
 import { columnRef, isPartition, qualify, quoteIdent, tableRef, userTables } from '../../catalog/helpers.js';
-import { nameWords, singular } from '../lexicon.js';
+import { USER_TABLE_WORDS, nameWords, singular } from '../lexicon.js';
 import { defineRule, type FindingDraft } from '../types.js';
 import { columnListSql, columnNameParts, createIndexDdl } from '../indexes/shared.js';
 import { columnLabel, integerKind, isForeignKeyColumn, isStringType, singlePrimaryKey, storedTypeName, tableLabel } from '../keys/shared.js';
@@ -55,6 +55,28 @@ function findTarget(byStem: Map<string, Keyed[]>, table: Table, stem: string): T
   return pick.length === 1 ? (pick[0] as Keyed) : null;
 }
 
+/**
+ * Role names that point back into the same table: `parent_id` in any table (a tree, unless a
+ * `parent_type` column makes it polymorphic), and
+ * `manager_id` / `supervisor_id` / … in a table of people (an org chart). No `managers` table exists.
+ */
+/** Singular words of tables that hold people. */
+const PERSON_TABLE_WORDS: readonly string[] = [...USER_TABLE_WORDS.map(singular), 'employee', 'worker', 'contractor', 'agent'];
+
+const SELF_REFERENCE_STEMS = new Set(['parent']);
+const PERSON_SELF_REFERENCE_STEMS = new Set(['manager', 'supervisor', 'mentor', 'referrer', 'reportsto', 'lead', 'approver', 'coach', 'sponsor']);
+
+function selfTarget(table: Table, stem: string): Target | null {
+  const words = nameWords(table.name);
+  const last = singular(words[words.length - 1] ?? '');
+  const people = PERSON_TABLE_WORDS.includes(last);
+  if (!SELF_REFERENCE_STEMS.has(stem) && !(people && PERSON_SELF_REFERENCE_STEMS.has(stem))) return null;
+  // `parent_id` + `parent_type` is a polymorphic reference (Rails): it can point at several tables, so no FK fits.
+  if (table.columns.some((c) => { const w = nameWords(c.name); return w.join('') === `${stem}type` || w.join('') === `${stem}kind`; })) return null;
+  const pk = singlePrimaryKey(table);
+  return pk ? { table, column: pk.column } : null;
+}
+
 export default defineRule({
   meta: {
     id: 'missing-foreign-key',
@@ -76,8 +98,10 @@ export default defineRule({
         if (column.generated !== null || isForeignKeyColumn(table, column.name)) continue;
         const stem = referencedStem(column.name);
         if (stem === null) continue;
-        const target = findTarget(byStem, table, stem);
+        const named = findTarget(byStem, table, stem);
+        const target = named ?? selfTarget(table, stem);
         if (!target) continue;
+        const selfRole = named === null;
         if (target.table === table && ownPk?.columns.includes(column.name)) continue;
         if (!compatible(column, target.column)) continue;
         const parent = { schema: target.table.schema, table: target.table.name, columns: [target.column.name] };
@@ -89,13 +113,15 @@ export default defineRule({
         out.push({
           objects: [columnRef(table, column.name), tableRef(table)],
           message: `\`${columnLabel(table, column.name)}\` (${column.type}) looks like a reference to \`${columnLabel(target.table, target.column.name)}\` (${target.column.type}, primary key) but has no foreign key, so nothing stops orphaned rows. `
-            + `Evidence: the name \`${column.name}\` matches table \`${tableLabel(target.table)}\` and the types are compatible${sameType ? '' : ' (though not identical)'}. `
+            + (selfRole
+              ? `Evidence: a \`${stem}\` is another row of \`${tableLabel(table)}\` (a self-reference: there is no \`${stem}s\` table) and the types are compatible${sameType ? '' : ' (though not identical)'}. `
+              : `Evidence: the name \`${column.name}\` matches table \`${tableLabel(target.table)}\` and the types are compatible${sameType ? '' : ' (though not identical)'}. `)
             + 'Add the foreign key after checking for orphans' + (needsIndex ? ', with an index on the column.' : '.'),
           details: {
             column: column.name,
             referencedTable: `${parent.schema}.${parent.table}`,
             referencedColumn: target.column.name,
-            evidence: 'name',
+            evidence: selfRole ? 'self-reference role' : 'name',
           },
           fix: {
             sql: `${index ? `${index.sql}\n` : ''}${addForeignKeySql(catalog, table, name, clause)}`,

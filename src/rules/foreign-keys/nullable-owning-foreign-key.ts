@@ -1,3 +1,4 @@
+import { nameWords } from '../lexicon.js';
 import type { Constraint, Table } from '../../catalog/model.js';
 import { columnRef, constraintRef, isPartition, qualify, quoteIdent, userTables } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
@@ -7,6 +8,13 @@ import { foreignKeyLabel, isJunctionTable, ownForeignKeys } from './shared.js';
 /** A CHECK that mentions the column (`num_nonnulls(a, b) = 1`, `a IS NOT NULL OR …`) already governs when it may be NULL. */
 function checkGoverns(table: Table, column: string): boolean {
   return table.constraints.some((c) => c.type === 'check' && (c.columns.includes(column) || new RegExp(`\\b${column.replace(/[^\w]/g, '')}\\b`).test(c.definition)));
+}
+
+/** `created_by`, `approvedBy`, `changed_by_id`: a reference to the person who did something. */
+function isActorColumn(name: string): boolean {
+  const words = nameWords(name);
+  const last = words[words.length - 1] === 'id' ? words[words.length - 2] : words[words.length - 1];
+  return last === 'by';
 }
 
 export default defineRule({
@@ -35,6 +43,9 @@ export default defineRule({
         if (!owning && (!junction || ref.onDelete === 'set null' || ref.onDelete === 'set default')) continue;
         // A self-reference is a tree: the roots have no parent by design.
         if (ref.schema === table.schema && ref.table === table.name) continue;
+        // `changed_by`, `created_by_id`: who acted, not who owns the row. NULL (system, deleted user) is
+        // legitimate there, and the cascade itself is the problem (cascade-into-protected-data), not the NULL.
+        if (!junction && fk.columns.every(isActorColumn)) continue;
         const nullable = fk.columns.filter((c) => table.columns.find((x) => x.name === c)?.notNull === false && !checkGoverns(table, c));
         if (nullable.length === 0) continue;
         const arc = owning && owningNullable.length > 1

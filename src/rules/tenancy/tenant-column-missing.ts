@@ -1,3 +1,4 @@
+import { leaks } from './tenant-rls-not-scoped.js';
 import type { Catalog, Constraint, ReferentialAction, Table } from '../../catalog/model.js';
 import { findTable, qualify, quoteIdent, tableRef } from '../../catalog/helpers.js';
 import { createIndexDdl } from '../indexes/shared.js';
@@ -244,7 +245,14 @@ export default defineRule({
       if (isCarrier(info, t) || t.kind === 'foreign table') continue;
       // Already scoped under another name: a direct FK to the tenant, or a composite FK that includes a carrier's tenant column.
       if (parentReference(info, t) !== null || compositeTenantReference(info, t) !== null) continue;
-      out.push(finding(ctx.catalog, info, t, global));
+      const draft = finding(ctx.catalog, info, t, global);
+      // Policies that already isolate tenants through joins: no leak through the API today, but every
+      // RLS-bypassing path (service role, jobs, reporting) must still join. A real cost, not an open door.
+      if (t.rlsEnabled && t.policies.length > 0 && leaks(ctx.catalog, info, t).length === 0) {
+        draft.severity = 'medium';
+        draft.message += ' Its row level security policies do isolate tenants through those joins, so API clients are safe today; the risk is in code that bypasses RLS (service role, background jobs, reports) — hence medium.';
+      }
+      out.push(draft);
     }
     return out;
   },

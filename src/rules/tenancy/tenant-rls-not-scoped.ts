@@ -111,7 +111,7 @@ interface Leak {
 }
 
 /** Permissive policies that let rows through without a tenant check, per command; none when a restrictive policy isolates. */
-function leaks(catalog: Catalog, info: TenantInfo, t: Table): Leak[] {
+export function leaks(catalog: Catalog, info: TenantInfo, t: Table): Leak[] {
   const byPolicy = new Map<Policy, Leak>();
   const scopeOf = (p: Policy, cmd: Command): Scope => {
     const exprs = expressionsFor(p, cmd);

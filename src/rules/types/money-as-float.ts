@@ -1,7 +1,7 @@
 import type { Column, Table } from '../../catalog/model.js';
 import { columnRef, qualify, quoteIdent } from '../../catalog/helpers.js';
 import {
-  CURRENCY_COLUMN_NAMES, MONEY_NON_AMOUNT_WORDS, MONEY_TABLE_WORDS, MONEY_WORDS, lexiconSample, matchLexicon, nameWords, singular,
+  CURRENCY_COLUMN_NAMES, MONEY_NON_AMOUNT_WORDS, MONEY_RATE_PHRASES, MONEY_TABLE_WORDS, MONEY_WORDS, lexiconSample, matchLexicon, nameWords, singular,
 } from '../lexicon.js';
 import { defineRule, type FindingDraft } from '../types.js';
 import { alterColumnType, baseTypeName, reviewedTables, rewriteNotes } from './shared.js';
@@ -53,9 +53,10 @@ export default defineRule({
     for (const t of tables) {
       for (const c of t.columns) {
         if (!FLOATS.has(baseTypeName(c)) || c.isArray || c.generated !== null) continue;
-        const hits = matchLexicon(c.name, MONEY_WORDS);
+        const rates = matchLexicon(c.name, MONEY_RATE_PHRASES);
+        const hits = [...matchLexicon(c.name, MONEY_WORDS), ...rates];
         if (hits.length === 0) continue;
-        if (matchLexicon(c.name, MONEY_NON_AMOUNT_WORDS).length > 0) continue;
+        if (rates.length === 0 && matchLexicon(c.name, MONEY_NON_AMOUNT_WORDS).length > 0) continue;
         const evidence = structuralEvidence(t, c);
         const confirmed = evidence.length > 0;
         const rel = qualify(t.schema, t.name);
