@@ -94,4 +94,27 @@ describe('schemasage review', () => {
     expect(r.stdout).toMatch(/Exit codes/);
     expect(existsSync('README.md')).toBe(true);
   });
+
+  it('writes SARIF 2.1.0 with locations in the reviewed file', async () => {
+    const r = await runCli(['review', 'examples/shop.sql', '--format', 'sarif', '--fail-on', 'none'], { env: { ...cacheEnv, GITHUB_ACTIONS: undefined } });
+    expect(r.code).toBe(0);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const results = sarif.runs[0].results as Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+    expect(results.length).toBeGreaterThan(10);
+    const located = results.find((x) => x.locations[0]?.physicalLocation);
+    expect(located?.locations[0]?.physicalLocation?.artifactLocation.uri).toBe('examples/shop.sql');
+    expect(located?.locations[0]?.physicalLocation?.region.startLine).toBeGreaterThan(0);
+  });
+
+  it('under GitHub Actions adds workflow annotations without corrupting a JSON report on stdout', async () => {
+    const r = await runCli(['review', 'examples/shop.sql', '--format', 'json', '--fail-on', 'none'], { env: { ...cacheEnv, GITHUB_ACTIONS: 'true' } });
+    expect(r.code).toBe(0);
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
+    expect(r.stderr).toMatch(/^::(error|warning) file=examples\/shop\.sql,line=\d+,col=\d+,title=H1 /m);
+    const text = await runCli(['review', 'examples/shop.sql', '--fail-on', 'none'], { env: { ...cacheEnv, GITHUB_ACTIONS: 'true' } });
+    expect(text.stdout).toMatch(/^::warning file=examples\/shop\.sql/m);
+    const quiet = await runCli(['review', 'examples/shop.sql', '--fail-on', 'none'], { env: { ...cacheEnv, GITHUB_ACTIONS: undefined } });
+    expect(quiet.stdout).not.toMatch(/^::/m);
+  });
 });
