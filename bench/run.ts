@@ -19,7 +19,10 @@ writeFileSync(sqlFile, `${statements.join('\n')}\n`);
 writeFileSync(stmtsFile, JSON.stringify(statements));
 const cacheDir = join(dir, 'cache');
 
-interface ChildResult { ms: number; maxRssMb: number; timings?: Record<string, number>; introspectionQueries?: number; findings?: number; tables?: number }
+interface ChildResult {
+  ms: number; maxRssMb: number; timings?: Record<string, number>; introspectionQueries?: number; findings?: number; tables?: number;
+  analyzeMs?: number; cloneMs?: number; slowest?: Array<[string, number]>;
+}
 
 function child(mode: string): ChildResult {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/child.ts', mode, sqlFile, stmtsFile], {
@@ -52,6 +55,7 @@ const floor = child('baseline-template');
 const review = child('review');
 const first = cli();
 const cached = cli();
+const scaled = child('analyze-scaled');
 
 const rows: Array<[string, string]> = [
   ['PGlite start, fresh (initdb)', fmt(startFresh.ms)],
@@ -68,6 +72,9 @@ const rows: Array<[string, string]> = [
   ['peak memory, baseline', `${fresh.maxRssMb} MB`],
   ['CLI first run (cold result cache)', fmt(first)],
   ['CLI second run (cached, target < 1 s)', fmt(cached)],
+  [`analysis of ${scaled.tables} tables (target < 1 s)`, `${fmt(scaled.analyzeMs ?? 0)}, ${scaled.findings} findings`],
+  ['  ratio analysis / one structuredClone of that catalog', ((scaled.analyzeMs ?? 0) / (scaled.cloneMs ?? 1)).toFixed(2)],
+  ['  slowest rules', (scaled.slowest ?? []).map(([id, ms]) => `${id} ${Math.round(ms)} ms`).join(', ')],
 ];
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);

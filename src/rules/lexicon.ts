@@ -9,13 +9,22 @@
 
 /** Split an identifier into lowercase words: `createdAt` → [created, at], `user_ID2` → [user, id2]. */
 export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w.length > 0);
+  let words = wordCache.get(name);
+  if (!words) {
+    words = name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((w) => w.length > 0);
+    // Schemas repeat the same few thousand identifiers across every rule; bound the cache anyway.
+    if (wordCache.size > 200_000) wordCache.clear();
+    wordCache.set(name, words);
+  }
+  return words.slice();
 }
+
+const wordCache = new Map<string, string[]>();
 
 /** Crude singular of an English plural table name: `payments` → `payment`, `categories` → `category`. */
 export function singular(word: string): string {
@@ -37,8 +46,17 @@ export function hasPhrase(words: readonly string[], phrase: readonly string[]): 
 /** Which entries of a lexicon (single words or `a_b` phrases) occur in an identifier's words. */
 export function matchLexicon(name: string, lexicon: readonly string[]): string[] {
   const words = nameWords(name);
-  return lexicon.filter((entry) => hasPhrase(words, entry.split('_')));
+  let phrases = phraseCache.get(lexicon);
+  if (!phrases) {
+    phrases = lexicon.map((entry) => entry.split('_'));
+    phraseCache.set(lexicon, phrases);
+  }
+  const found: string[] = [];
+  for (let i = 0; i < lexicon.length; i++) if (hasPhrase(words, phrases[i] as string[])) found.push(lexicon[i] as string);
+  return found;
 }
+
+const phraseCache = new WeakMap<readonly string[], string[][]>();
 
 /**
  * Columns that hold an amount of money. A float column with one of these words is very likely

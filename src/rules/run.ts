@@ -83,14 +83,29 @@ export function runRules(catalog: Catalog, rules: readonly Rule[], opts: RunOpti
 
 type FindingOrderKey = Pick<Finding, 'severity' | 'rule' | 'objects' | 'fingerprint'>;
 
+const objectKeys = new WeakMap<object, string>();
+
+function objectsKey(f: FindingOrderKey): string {
+  let k = objectKeys.get(f.objects);
+  if (k === undefined) {
+    k = f.objects.map(describeRef).join(',');
+    objectKeys.set(f.objects, k);
+  }
+  return k;
+}
+
+/** Code-point order: the same on every machine and locale (localeCompare is not), and fast. */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The order findings are listed and numbered in: severity, rule, objects, fingerprint. */
 export function compareFindings(a: FindingOrderKey, b: FindingOrderKey): number {
-  const rank = (s: Severity) => SEVERITIES.indexOf(s);
   return (
-    rank(a.severity) - rank(b.severity) ||
-    a.rule.localeCompare(b.rule) ||
-    a.objects.map(describeRef).join(',').localeCompare(b.objects.map(describeRef).join(',')) ||
-    a.fingerprint.localeCompare(b.fingerprint)
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    cmp(a.rule, b.rule) ||
+    cmp(objectsKey(a), objectsKey(b)) ||
+    cmp(a.fingerprint, b.fingerprint)
   );
 }
 

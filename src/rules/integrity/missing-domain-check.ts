@@ -184,6 +184,8 @@ function orderEnforced(table: Table, a: string, b: string): boolean {
   return table.indexes.some((i) => i.keys.some((k) => k.column === null && both(k.expression)));
 }
 
+const RANGE_PAIR_WORDS: ReadonlyArray<readonly [string, string[], string[]]> = RANGE_PAIRS.map(([s, e]) => [s, s.split('_'), e.split('_')] as const);
+
 function pairsOf(table: Table, fkCols: Set<string>): Pair[] {
   const out: Pair[] = [];
   const used = new Set<string>();
@@ -192,8 +194,8 @@ function pairsOf(table: Table, fkCols: Set<string>): Pair[] {
     if (used.has(start.name) || fkCols.has(start.name)) continue;
     const words = nameWords(start.name);
     if (words.includes('id')) continue;
-    for (const [s, e] of RANGE_PAIRS) {
-      const swapped = replacePhrase(words, s.split('_'), e.split('_'));
+    for (const [s, sWords, eWords] of RANGE_PAIR_WORDS) {
+      const swapped = replacePhrase(words, sWords, eWords);
       if (!swapped) continue;
       const end = byWords.get(swapped.join('_'));
       if (!end || end === start || used.has(end.name) || fkCols.has(end.name)) continue;

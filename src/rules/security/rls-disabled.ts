@@ -40,9 +40,11 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     const tables = securedTables(catalog);
+    const enforcing = new Map<string, typeof tables>();
+    for (const o of tables) if (o.rlsEnabled) enforcing.set(o.schema, [...(enforcing.get(o.schema) ?? []), o]);
     for (const t of tables) {
       if (t.rlsEnabled) continue;
-      const siblings = tables.filter((o) => o.schema === t.schema && o.rlsEnabled);
+      const siblings = enforcing.get(t.schema) ?? [];
       const exp = exposure(catalog, t.schema, t.name);
       const rel = qualify(t.schema, t.name);
       let severity: 'critical' | 'high';

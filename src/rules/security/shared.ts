@@ -14,14 +14,38 @@ export function securedTables(catalog: Catalog): Table[] {
 }
 
 /** The API roles holding a DML privilege on a relation. */
-export function apiGrantees(catalog: Catalog, schema: string, name: string): string[] {
-  const roles = new Set<string>();
-  for (const g of catalog.grants) {
-    if (g.schema === schema && g.table === name && API_ROLES.includes(g.grantee) && g.privileges.some((p) => DML.has(p.toUpperCase()))) {
+const apiGrantIndex = new WeakMap<Catalog['grants'], Map<string, Set<string>>>();
+
+/** API roles holding DML on each relation, indexed once per catalog (rules ask per table). */
+function apiGrantsByRelation(catalog: Catalog): Map<string, Set<string>> {
+  let index = apiGrantIndex.get(catalog.grants);
+  if (!index) {
+    index = new Map();
+    for (const g of catalog.grants) {
+      if (!API_ROLES.includes(g.grantee) || !g.privileges.some((p) => DML.has(p.toUpperCase()))) continue;
+      const key = `${g.schema}\u0000${g.table}`;
+      const roles = index.get(key) ?? new Set<string>();
       roles.add(g.grantee);
+      index.set(key, roles);
     }
+    apiGrantIndex.set(catalog.grants, index);
   }
-  return API_ROLES.filter((r) => roles.has(r));
+  return index;
+}
+
+export function apiGrantees(catalog: Catalog, schema: string, name: string): string[] {
+  const roles = apiGrantsByRelation(catalog).get(`${schema}\u0000${name}`);
+  return roles ? API_ROLES.filter((r) => roles.has(r)) : [];
+}
+
+const publicGrants = new WeakMap<Catalog['grants'], boolean>();
+function hasPublicGrants(catalog: Catalog): boolean {
+  let v = publicGrants.get(catalog.grants);
+  if (v === undefined) {
+    v = catalog.grants.some((g) => g.schema === 'public');
+    publicGrants.set(catalog.grants, v);
+  }
+  return v;
 }
 
 export interface Exposure {
@@ -44,7 +68,7 @@ export function exposure(catalog: Catalog, schema: string, name: string): Exposu
   }
   // No grant rows at all for the schema means the catalog carries no grant information (Supabase's default
   // privileges always leave some, at least for service_role), not that everything was revoked.
-  if (catalog.supabase && schema === 'public' && !catalog.grants.some((g) => g.schema === 'public')) {
+  if (catalog.supabase && schema === 'public' && !hasPublicGrants(catalog)) {
     return { exposed: true, reason: 'it is in `public` on Supabase, which the Data API serves to the anon and authenticated roles', grantees: [...API_ROLES] };
   }
   return { exposed: false, reason: '', grantees: [] };

@@ -84,7 +84,11 @@ export default defineRule({
       const targets = new Set(occurrences.filter((o) => o.references).map((o) => `${o.references?.schema}.${o.references?.table}`));
       if (targets.size > 1) continue;
       const variants = new Map<string, Occurrence[]>();
-      for (const o of occurrences) variants.set(o.column.type, [...(variants.get(o.column.type) ?? []), o]);
+      for (const o of occurrences) {
+        const list = variants.get(o.column.type);
+        if (list) list.push(o);
+        else variants.set(o.column.type, [o]);
+      }
       const key = name.endsWith('_id') ? referencedKeyType(catalog, name, occurrences) : null;
       const allLinked = occurrences.every((o) => o.references !== null);
       if (variants.size < 2 && (key === null || variants.has(key.type) || allLinked)) continue;
@@ -92,7 +96,9 @@ export default defineRule({
       const target = key?.type ?? (ranked[0]?.[0] as string);
       const mismatched = occurrences.filter((o) => o.column.type !== target);
       const matching = occurrences.filter((o) => o.column.type === target);
-      const listing = ranked.map(([type, os]) => `${type} (${os.map((o) => qualify(o.table.schema, o.table.name)).join(', ')})`).join('; ');
+      const tablesOf = (os: Occurrence[]) =>
+        `${os.slice(0, 6).map((o) => qualify(o.table.schema, o.table.name)).join(', ')}${os.length > 6 ? ` and ${os.length - 6} more` : ''}`;
+      const listing = ranked.map(([type, os]) => `${type} (${tablesOf(os)})`).join('; ');
       out.push({
         objects: [...mismatched, ...matching].map((o) => columnRef(o.table, o.column.name)),
         message:
