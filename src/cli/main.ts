@@ -189,7 +189,7 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
   const reviewCmd = addCommon(
     program
       .command('review', { isDefault: true })
-      .description('review a schema: findings by severity with the SQL that fixes them')
+      .description('review a schema: findings by severity with the SQL that fixes them, and the missing elements with DDL')
       .argument('[source]', 'a .sql file, a migrations folder or a postgres:// URL (default: the source in the current folder, or the PG* environment)'),
   )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
