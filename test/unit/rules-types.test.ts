@@ -90,6 +90,15 @@ describe('money-type', () => {
   });
 });
 
+describe('temporal-as-text: leading temporal words', () => {
+  it('reads date_of_birth as a date and time_of_arrival as a timestamp, but not date_format or time_zone', () => {
+    expect(temporalTarget('date_of_birth')?.type).toBe('date');
+    expect(temporalTarget('time_of_arrival')?.type).toBe('timestamptz');
+    expect(temporalTarget('date_format')).toBeNull();
+    expect(temporalTarget('time_zone')).toBeNull();
+  });
+});
+
 describe('money-as-float', () => {
   it('treats pay rates (hourly_rate, day_rate) as money but not tax_rate or discount_percent', () => {
     const t = table('employees', [col('hourly_rate', 'double precision'), col('day_rate', 'real'), col('tax_rate', 'double precision'), col('discount_percent', 'double precision')]);

@@ -12,6 +12,11 @@ export function temporalTarget(name: string): { type: Target; evidence: string }
   const words = nameWords(name);
   const last = words[words.length - 1];
   if (last === undefined || TEMPORAL_ON_EXCEPTIONS.includes(words.join('_'))) return null;
+  // `date_of_birth`, `date_of_issue`, `time_of_arrival`: the temporal word leads.
+  const of = words.indexOf('of');
+  if (of === 1 && (words[0] === 'date' || words[0] === 'time') && words.length === 3) {
+    return { type: words[0] === 'date' ? 'date' : 'timestamptz', evidence: `"${words.join('_')}" names a ${words[0] === 'date' ? 'date' : 'point in time'}` };
+  }
   const named = TEMPORAL_NAMES[last];
   const suffix = TEMPORAL_SUFFIXES[last];
   if (named !== undefined && (words.length === 1 || suffix === undefined)) {
