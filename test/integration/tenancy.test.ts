@@ -321,3 +321,213 @@ describe('a Prisma schema (camelCase columns, PascalCase tables)', () => {
     expect(t?.source).toBe('config');
   });
 });
+
+/**
+ * A school-management SaaS whose tenant key, `school_id`, is not one of the names schemasage looks for:
+ * the structure has to confirm it (a staff table linking users to schools, policies keyed on the
+ * session's school). Planted: grades without `school_id`, a nullable key on courses, a global UNIQUE
+ * on student numbers, a single-column FK between two school tables, and a policy that only checks a role.
+ */
+const SCHOOLS = `
+CREATE TABLE schools (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  name text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE users (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  email text NOT NULL UNIQUE,
+  password_hash text NOT NULL
+);
+CREATE TABLE sessions (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX sessions_user_id_idx ON sessions (user_id);
+CREATE TABLE subjects (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text NOT NULL UNIQUE
+);
+CREATE TABLE school_staff (
+  school_id uuid NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  role text NOT NULL DEFAULT 'teacher',
+  PRIMARY KEY (school_id, user_id)
+);
+CREATE INDEX school_staff_user_id_idx ON school_staff (user_id);
+CREATE TABLE terms (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  school_id uuid NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
+  name text NOT NULL,
+  UNIQUE (school_id, name),
+  UNIQUE (school_id, id)
+);
+CREATE TABLE students (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  school_id uuid NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
+  student_number text NOT NULL UNIQUE,
+  full_name text NOT NULL,
+  UNIQUE (school_id, id)
+);
+CREATE TABLE courses (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  school_id uuid REFERENCES schools (id) ON DELETE CASCADE,
+  term_id uuid NOT NULL,
+  subject_id bigint NOT NULL REFERENCES subjects (id),
+  title text NOT NULL,
+  UNIQUE (school_id, id),
+  FOREIGN KEY (school_id, term_id) REFERENCES terms (school_id, id)
+);
+CREATE INDEX courses_school_id_term_id_idx ON courses (school_id, term_id);
+CREATE INDEX courses_subject_id_idx ON courses (subject_id);
+CREATE TABLE enrollments (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  school_id uuid NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
+  course_id uuid NOT NULL,
+  student_id uuid NOT NULL REFERENCES students (id),
+  UNIQUE (school_id, id),
+  UNIQUE (school_id, course_id, student_id),
+  FOREIGN KEY (school_id, course_id) REFERENCES courses (school_id, id)
+);
+CREATE INDEX enrollments_student_id_idx ON enrollments (student_id);
+CREATE TABLE grades (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  enrollment_id uuid NOT NULL REFERENCES enrollments (id) ON DELETE CASCADE,
+  score numeric(5,2) NOT NULL
+);
+CREATE INDEX grades_enrollment_id_idx ON grades (enrollment_id);
+CREATE TABLE attendance (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  school_id uuid NOT NULL REFERENCES schools (id) ON DELETE CASCADE,
+  enrollment_id uuid NOT NULL,
+  on_date date NOT NULL,
+  present boolean NOT NULL,
+  FOREIGN KEY (school_id, enrollment_id) REFERENCES enrollments (school_id, id)
+);
+CREATE INDEX attendance_school_id_enrollment_id_idx ON attendance (school_id, enrollment_id);
+
+CREATE FUNCTION current_school_id() RETURNS uuid
+  LANGUAGE sql STABLE AS $$ SELECT nullif(current_setting('app.school_id', true), '')::uuid $$;
+ALTER TABLE students ENABLE ROW LEVEL SECURITY;
+CREATE POLICY students_school ON students
+  USING (school_id = (SELECT current_school_id()))
+  WITH CHECK (school_id = (SELECT current_school_id()));
+ALTER TABLE attendance ENABLE ROW LEVEL SECURITY;
+CREATE POLICY attendance_teachers ON attendance
+  USING (current_setting('app.role', true) = 'teacher');
+`;
+
+describe('a tenant key inferred from structure (school_id)', () => {
+  it('infers school_id and names what confirmed it', async () => {
+    const t = inferTenant(await catalogFromSql(SCHOOLS), null);
+    expect(t?.column).toBe('school_id');
+    expect(t?.source).toBe('inferred');
+    expect(t?.parent).toEqual({ schema: 'public', table: 'schools' });
+    expect(t?.parentKey).toEqual({ column: 'id', type: 'uuid' });
+    expect(t?.signals).toEqual(['membership', 'policy', 'tenant-name']);
+    expect(t?.membership?.table.name).toBe('school_staff');
+    expect(t?.scoped.map((x) => x.name).sort()).toEqual(['attendance', 'courses', 'enrollments', 'grades', 'school_staff', 'students', 'terms']);
+    expect(t?.global.map((x) => x.name).sort()).toEqual(['schools', 'users']);
+    expect(t?.evidence).toBe(
+      '`school_id` references `schools`, is carried by 6 of the 7 tables reachable from it, `school_staff` links users to schools, ' +
+      "and row level security on `students` compares it with `current_school_id()`, which reads `current_setting('app.school_id')`",
+    );
+  });
+
+  it('reports exactly the planted problems, each ending with that evidence', async () => {
+    const fs = review(await catalogFromSql(SCHOOLS));
+    expect(summary(fs)).toEqual([
+      'tenant-column-missing high grades',
+      'tenant-rls-not-scoped high attendance attendance.attendance_teachers',
+      'tenant-column-nullable medium courses.school_id',
+      'tenant-foreign-key-not-scoped medium enrollments.enrollments_student_id_fkey enrollments.student_id',
+      'tenant-unique-not-scoped medium students.students_student_number_key',
+    ]);
+    for (const f of fs) expect(f.message).toContain('`school_staff` links users to schools');
+    expect(fs[0]?.fix?.sql).toContain('UPDATE grades\nSET school_id = enrollments.school_id\nFROM enrollments');
+    expect(fs[1]?.fix?.sql).toContain('SELECT m.school_id FROM school_staff m WHERE m.user_id =');
+  });
+
+  it('is quiet once the fixes are applied, apart from the foreign key the new column makes possible', async () => {
+    const first = review(await catalogFromSql(SCHOOLS));
+    const second = review(await catalogFromSql(`${SCHOOLS}\n${fixes(first)}`));
+    expect(summary(second)).toEqual(['tenant-foreign-key-not-scoped medium grades.grades_enrollment_id_fkey grades.enrollment_id']);
+    expect(review(await catalogFromSql(`${SCHOOLS}\n${fixes(first)}\n${fixes(second)}`))).toEqual([]);
+  });
+});
+
+/**
+ * Near misses in real PostgreSQL: a project tracker where `project_id` is on most tables, favourites
+ * are unique on (project, user) and a policy checks the session's user — but nothing says projects
+ * are tenants; and a shop where five tables reference customers.
+ */
+const TRACKER = `
+CREATE TABLE users (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email text NOT NULL UNIQUE
+);
+CREATE TABLE projects (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  owner_id bigint NOT NULL REFERENCES users (id),
+  name text NOT NULL
+);
+CREATE TABLE issues (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  project_id bigint NOT NULL REFERENCES projects (id),
+  reporter_id bigint NOT NULL REFERENCES users (id),
+  title text NOT NULL
+);
+CREATE TABLE milestones (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  project_id bigint NOT NULL REFERENCES projects (id),
+  name text NOT NULL UNIQUE
+);
+CREATE TABLE releases (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  project_id bigint NOT NULL REFERENCES projects (id),
+  tag text NOT NULL UNIQUE
+);
+CREATE TABLE issue_comments (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  issue_id bigint NOT NULL REFERENCES issues (id),
+  body text NOT NULL
+);
+CREATE TABLE favorites (
+  project_id bigint NOT NULL REFERENCES projects (id),
+  user_id bigint NOT NULL REFERENCES users (id),
+  PRIMARY KEY (project_id, user_id)
+);
+ALTER TABLE issues ENABLE ROW LEVEL SECURITY;
+CREATE POLICY issues_own_projects ON issues
+  USING (project_id IN (SELECT p.id FROM projects p WHERE p.owner_id = current_setting('app.user_id')::bigint));
+`;
+
+const SHOP = `
+CREATE TABLE customers (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email text NOT NULL UNIQUE
+);
+CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), placed_at timestamptz NOT NULL);
+CREATE TABLE addresses (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), line1 text NOT NULL);
+CREATE TABLE carts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id));
+CREATE TABLE wishlists (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id));
+CREATE TABLE reviews (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), body text);
+CREATE TABLE order_items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id), sku text NOT NULL);
+CREATE TABLE shipments (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id), tracking_number text UNIQUE);
+CREATE TABLE refunds (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders (id), amount_cents bigint NOT NULL);
+`;
+
+describe('near misses for structural inference', () => {
+  it('does not make projects tenants without a membership, a tenant policy or a tenant-like name', async () => {
+    const c = await catalogFromSql(TRACKER);
+    expect(inferTenant(c, null)).toBeNull();
+    expect(review(c)).toEqual([]);
+  });
+
+  it('does not make customers or orders tenants in a shop', async () => {
+    const c = await catalogFromSql(SHOP);
+    expect(inferTenant(c, null)).toBeNull();
+    expect(review(c)).toEqual([]);
+  });
+});

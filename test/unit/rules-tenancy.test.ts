@@ -204,6 +204,242 @@ describe('inferTenant', () => {
   });
 });
 
+describe('inferTenant from structure (a `<parent>_id` outside the name list)', () => {
+  const people = () => table('users', [id(), col('email', 'text', { notNull: true }), col('password_hash', 'text')], { constraints: [pk(['id'])] });
+  /** A table that belongs to `parent` through `<parent>_id`, optionally with more columns and keys. */
+  const owned = (name: string, parent: string, extra: { columns?: ReturnType<typeof col>[]; constraints?: Constraint[]; spec?: Partial<Table> } = {}, column = `${parent.replace(/s$/, '')}_id`) => {
+    return table(name, [id(), col(column, 'uuid', { notNull: true }), ...(extra.columns ?? [])], {
+      constraints: [pk(['id']), fk([column], parent), ...(extra.constraints ?? [])],
+      ...extra.spec,
+    });
+  };
+  const child = (name: string, parentColumn: string, parent: string) =>
+    table(name, [id(), col(parentColumn, 'uuid', { notNull: true })], { constraints: [pk(['id']), fk([parentColumn], parent)] });
+  const clinicMemberships = () => table('clinic_memberships', [col('clinic_id', 'uuid'), col('user_id', 'uuid'), col('role', 'text')], {
+    constraints: [pk(['clinic_id', 'user_id']), fk(['clinic_id'], 'clinics'), fk(['user_id'], 'users')],
+  });
+  /** A practice-management schema: clinics own patients, visits, rooms, invoices; staff belong to clinics. */
+  function practice(extra: Table[] = [], replace: Record<string, Table> = {}): Catalog {
+    const base = [
+      table('clinics', [id(), col('name', 'text')], { constraints: [pk(['id'])] }),
+      people(),
+      clinicMemberships(),
+      owned('patients', 'clinics'),
+      owned('rooms', 'clinics'),
+      owned('visits', 'clinics', { columns: [col('patient_id', 'uuid')], constraints: [fk(['patient_id'], 'patients')] }),
+      owned('invoices', 'clinics', { columns: [col('visit_id', 'uuid')], constraints: [fk(['visit_id'], 'visits')] }),
+      child('invoice_lines', 'invoice_id', 'invoices'),
+      table('payers', [id(), col('name', 'text')], { constraints: [pk(['id'])] }),
+    ];
+    return catalog({ tables: [...base.map((t) => replace[t.name] ?? t), ...extra] });
+  }
+
+  it('infers clinic_id when a membership table links users to clinics, and says so', () => {
+    const t = inferTenant(practice(), null);
+    expect(t?.column).toBe('clinic_id');
+    expect(t?.source).toBe('inferred');
+    expect(t?.parent).toEqual({ schema: 'public', table: 'clinics' });
+    expect(t?.signals).toEqual(['membership', 'tenant-name']);
+    expect(t?.membership?.table.name).toBe('clinic_memberships');
+    expect(t?.carriers.map((x) => x.name)).toEqual(['clinic_memberships', 'patients', 'rooms', 'visits', 'invoices']);
+    expect(t?.scoped.map((x) => x.name)).toEqual(['clinic_memberships', 'patients', 'rooms', 'visits', 'invoices', 'invoice_lines']);
+    expect(t?.global.map((x) => x.name)).toEqual(['clinics', 'users']);
+    expect(t?.evidence).toBe('`clinic_id` references `clinics`, is carried by 5 of the 6 tables reachable from it, and `clinic_memberships` links users to clinics');
+  });
+
+  it('then runs the tenancy rules on it: the line items that reach a clinic only through invoices', () => {
+    const c = practice();
+    const f = run(c, tenantColumnMissing);
+    expect(f.map((x) => [x.objects[0]?.name, x.severity])).toEqual([['invoice_lines', 'high']]);
+    expect(f[0]?.message).toContain('`clinic_id` references `clinics`, is carried by 5 of the 6 tables reachable from it, and `clinic_memberships` links users to clinics');
+    expect(f[0]?.fix?.sql).toContain('ALTER TABLE invoice_lines ADD COLUMN clinic_id uuid;');
+  });
+
+  it('is confirmed by row level security that compares the key with current_setting(), directly or through a function', () => {
+    // `branches` is not named like a tenant and there is no membership table: only the policy confirms it.
+    const branches = (policies: ReturnType<typeof policy>[], functions: ReturnType<typeof fn>[] = []) => catalog({
+      functions,
+      tables: [
+        table('branches', [id(), col('name', 'text')], { constraints: [pk(['id'])] }),
+        owned('loans', 'branches', { spec: { rlsEnabled: true, policies } }, 'branch_id'),
+        owned('borrowers', 'branches', {}, 'branch_id'),
+        owned('tellers', 'branches', {}, 'branch_id'),
+        child('repayments', 'loan_id', 'loans'),
+      ],
+    });
+    const direct = inferTenant(branches([policy('loans_branch', 'loans', { using: "(branch_id = (current_setting('app.branch_id'::text))::uuid)" })]), null);
+    expect(direct?.column).toBe('branch_id');
+    expect(direct?.signals).toEqual(['policy']);
+    expect(direct?.evidence).toBe("`branch_id` references `branches`, is carried by 3 of the 4 tables reachable from it, and row level security on `loans` compares it with `current_setting('app.branch_id')`");
+
+    const viaFunction = inferTenant(branches(
+      [policy('loans_branch', 'loans', { using: '(branch_id = ( SELECT current_branch() AS current_branch))' })],
+      [fn('current_branch', { returns: 'uuid', language: 'sql', source: "select nullif(current_setting('app.branch_id', true), '')::uuid" })],
+    ), null);
+    expect(viaFunction?.column).toBe('branch_id');
+    expect(viaFunction?.evidence).toContain("row level security on `loans` compares it with `current_branch()`, which reads `current_setting('app.branch_id')`");
+
+    const viaJwt = inferTenant(branches([policy('loans_branch', 'loans', { using: "(branch_id = ((auth.jwt() ->> 'branch_id'::text))::uuid)" })]), null);
+    expect(viaJwt?.evidence).toContain("compares it with `the JWT claim 'branch_id'`");
+
+    // A membership subquery through a table that links branches to users.
+    const staffed = catalog({
+      tables: [
+        ...branches([policy('loans_branch', 'loans', { using: '(branch_id IN ( SELECT branch_staff.branch_id FROM branch_staff WHERE (branch_staff.user_id = auth.uid())))' })]).tables,
+        people(),
+        table('branch_staff', [id(), col('branch_id', 'uuid', { notNull: true }), col('user_id', 'uuid', { notNull: true })], {
+          constraints: [pk(['id']), fk(['branch_id'], 'branches'), fk(['user_id'], 'users')],
+        }),
+      ],
+    });
+    expect(inferTenant(staffed, null)?.signals).toEqual(['policy']);
+    expect(inferTenant(staffed, null)?.evidence).toContain('row level security on `loans` checks it through `branch_staff`');
+
+    // Without any policy, nothing confirms `branch_id`.
+    expect(inferTenant(branches([]), null)).toBeNull();
+  });
+
+  it('takes `<parent>_users` for a membership table when it is unique on (key, user), not otherwise', () => {
+    const clinicUsers = (keys: Constraint[]) => table('clinic_users', [id(), col('clinic_id', 'uuid', { notNull: true }), col('user_id', 'uuid', { notNull: true })], {
+      constraints: [pk(['id']), fk(['clinic_id'], 'clinics'), fk(['user_id'], 'users'), ...keys],
+    });
+    const unique_ = inferTenant(practice([], { clinic_memberships: clinicUsers([unique(['clinic_id', 'user_id'])]) }), null);
+    expect(unique_?.signals).toEqual(['membership', 'tenant-name']);
+    expect(unique_?.evidence).toContain('`clinic_users` links users to clinics');
+    // Not unique: only the name of `clinics` confirms the key now.
+    const loose = inferTenant(practice([], { clinic_memberships: clinicUsers([]) }), null);
+    expect(loose?.signals).toEqual(['tenant-name']);
+    expect(loose?.evidence).toContain('`clinics` is named like a tenant');
+  });
+
+  it('is confirmed by a tenant-like parent name alone, and matches camelCase keys and PascalCase tables', () => {
+    const c = catalog({
+      tables: [
+        table('School', [col('id', 'text'), col('name', 'text')], { constraints: [pk(['id'])] }),
+        table('Course', [col('id', 'text'), col('schoolId', 'text', { notNull: true })], { constraints: [pk(['id']), fk(['schoolId'], 'School')] }),
+        table('Pupil', [col('id', 'text'), col('schoolId', 'text', { notNull: true })], { constraints: [pk(['id']), fk(['schoolId'], 'School')] }),
+        table('Term', [col('id', 'text'), col('schoolId', 'text', { notNull: true })], { constraints: [pk(['id']), fk(['schoolId'], 'School')] }),
+        table('Grade', [col('id', 'text'), col('courseId', 'text', { notNull: true })], { constraints: [pk(['id']), fk(['courseId'], 'Course')] }),
+      ],
+    });
+    const t = inferTenant(c, null);
+    expect(t?.column).toBe('schoolId');
+    expect(t?.signals).toEqual(['tenant-name']);
+    expect(t?.evidence).toBe('`schoolId` references `School`, is carried by 3 of the 4 tables reachable from it, and `School` is named like a tenant (tenant names: school, clinic, store, shop, agency, club, …)');
+    expect(run(c, tenantColumnMissing).map((x) => x.objects[0]?.name)).toEqual(['Grade']);
+  });
+
+  it('gives the names in the list priority over a structural key', () => {
+    const c = practice([
+      table('organizations', [id()], { constraints: [pk(['id'])] }),
+      table('org_settings', [id(), org()], { constraints: [pk(['id']), orgFk()] }),
+      table('org_invoices', [id(), org()], { constraints: [pk(['id']), orgFk()] }),
+    ]);
+    expect(inferTenant(c, null)?.column).toBe('organization_id');
+  });
+
+  it('does not take a shop\'s customers for tenants, even when five tables reference them', () => {
+    const c = catalog({
+      tables: [
+        table('customers', [id(), col('email', 'text', { notNull: true })], { constraints: [pk(['id'])] }),
+        owned('orders', 'customers'),
+        owned('addresses', 'customers'),
+        owned('carts', 'customers'),
+        owned('wishlists', 'customers'),
+        owned('customer_notes', 'customers'),
+        child('order_items', 'order_id', 'orders'),
+        child('shipments', 'order_id', 'orders'),
+        child('refunds', 'order_id', 'orders'),
+        child('payments', 'order_id', 'orders'),
+        table('customer_members', [col('customer_id', 'uuid'), col('user_id', 'uuid')], {
+          constraints: [pk(['customer_id', 'user_id']), fk(['customer_id'], 'customers'), fk(['user_id'], 'users')],
+        }),
+        people(),
+      ],
+    });
+    expect(inferTenant(c, null)).toBeNull();
+    expect(runRules(c, rules)).toEqual([]);
+  });
+
+  it('does not take order_id or project_id for a tenant key without a membership, a policy or a tenant-like name', () => {
+    const projects = catalog({
+      tables: [
+        table('projects', [id(), col('name', 'text')], { constraints: [pk(['id'])] }),
+        people(),
+        owned('tasks', 'projects'),
+        owned('milestones', 'projects'),
+        owned('project_files', 'projects'),
+        owned('releases', 'projects'),
+        child('task_comments', 'task_id', 'tasks'),
+        // Unique on (project, user), but a favourite is not a membership.
+        table('favorites', [col('project_id', 'uuid'), col('user_id', 'uuid')], {
+          constraints: [pk(['project_id', 'user_id']), fk(['project_id'], 'projects'), fk(['user_id'], 'users')],
+        }),
+      ],
+    });
+    expect(inferTenant(projects, null)).toBeNull();
+    // A policy keyed on the session's user does not confirm project_id either.
+    const withUserPolicy = catalog({
+      tables: projects.tables.map((t) => (t.name === 'tasks'
+        ? { ...t, rlsEnabled: true, policies: [policy('tasks_mine', 'tasks', { using: "(project_id IN ( SELECT projects.id FROM projects WHERE (projects.owner_id = (current_setting('app.user_id'::text))::uuid)))" })] }
+        : t)),
+    });
+    expect(inferTenant(withUserPolicy, null)).toBeNull();
+    expect(runRules(withUserPolicy, rules)).toEqual([]);
+    // What the signal changes: with a members table, projects are the tenants of this schema.
+    const withMembers = catalog({
+      tables: [...projects.tables, table('project_members', [id(), col('project_id', 'uuid', { notNull: true }), col('user_id', 'uuid', { notNull: true })], {
+        constraints: [pk(['id']), fk(['project_id'], 'projects'), fk(['user_id'], 'users')],
+      })],
+    });
+    expect(inferTenant(withMembers, null)?.evidence).toBe('`project_id` references `projects`, is carried by 6 of the 7 tables reachable from it, and `project_members` links users to projects');
+  });
+
+  it('never takes users for tenants, however many tables carry user_id', () => {
+    const c = catalog({
+      tables: [
+        table('users', [id(), col('email', 'text')], { constraints: [pk(['id'])] }),
+        ...['posts', 'likes', 'follows', 'notifications', 'settings'].map((n) => owned(n, 'users')),
+        table('user_memberships', [id(), col('user_id', 'uuid'), col('member_id', 'uuid')], { constraints: [pk(['id']), fk(['user_id'], 'users'), fk(['member_id'], 'users')] }),
+      ],
+    });
+    expect(inferTenant(c, null)).toBeNull();
+  });
+
+  it('needs three tables besides the membership table, and most of the schema behind the parent', () => {
+    // A book club: members and a chat per club beside a global catalogue of books and reviews.
+    const club = (extra: Table[]) => catalog({
+      tables: [
+        table('clubs', [id(), col('name', 'text')], { constraints: [pk(['id'])] }),
+        people(),
+        table('club_members', [col('club_id', 'uuid'), col('user_id', 'uuid')], { constraints: [pk(['club_id', 'user_id']), fk(['club_id'], 'clubs'), fk(['user_id'], 'users')] }),
+        owned('club_books', 'clubs'),
+        owned('messages', 'clubs'),
+        ...extra,
+      ],
+    });
+    expect(inferTenant(club([]), null)).toBeNull();
+    const catalogue = ['books', 'authors', 'publishers', 'genres', 'reviews', 'quotes', 'editions'].map((n) => table(n, [id()], { constraints: [pk(['id'])] }));
+    expect(inferTenant(club([owned('meetings', 'clubs'), ...catalogue]), null)).toBeNull();
+    expect(inferTenant(club([owned('meetings', 'clubs')]), null)?.column).toBe('club_id');
+  });
+
+  it('wants the column named after the table it references', () => {
+    const c = practice([], {
+      rooms: table('rooms', [id(), col('home_clinic_id', 'uuid')], { constraints: [pk(['id']), fk(['home_clinic_id'], 'clinics')] }),
+    });
+    expect(inferTenant(c, null)?.column).toBe('clinic_id');
+    // `clinic_id → sites`: the same graph, but the key is not named after its parent.
+    const misnamed = catalog({
+      tables: practice().tables.map((t) => (t.name === 'clinics'
+        ? { ...t, name: 'sites' }
+        : { ...t, constraints: t.constraints.map((k) => (k.references?.table === 'clinics' ? { ...k, references: { ...k.references, table: 'sites' } } : k)) })),
+    });
+    expect(misnamed.tables.filter((t) => t.constraints.some((k) => k.references?.table === 'sites'))).toHaveLength(5);
+    expect(inferTenant(misnamed, null)).toBeNull();
+  });
+});
+
 describe('tenant-column-missing', () => {
   const comments = () => table('comments', [id(), col('task_id', 'uuid', { notNull: true }), col('body', 'text')], { constraints: [pk(['id']), fk(['task_id'], 'tasks', ['id'], { name: 'comments_task_id_fkey' })] });
 

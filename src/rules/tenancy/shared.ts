@@ -1,5 +1,5 @@
 /** Facts and DDL shared by the tenancy rules: which tables carry the key, how it is spelled in SQL, how a NOT NULL is added without a long lock. */
-import type { Catalog, Column, Constraint, Table } from '../../catalog/model.js';
+import type { Column, Constraint, Table } from '../../catalog/model.js';
 import { qualify, quoteIdent } from '../../catalog/helpers.js';
 import { tableLabel, truncateIdentifier } from '../keys/shared.js';
 import type { RuleContext } from '../types.js';
@@ -69,28 +69,8 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/**
- * Does an expression printed by pg_get_expr mention this identifier? Lowercase names appear bare
- * or qualified (`t.organization_id`); mixed-case ones appear quoted (`"organizationId"`).
- */
-export function mentionsIdentifier(expr: string, name: string): boolean {
-  const quoted = `"${name.replace(/"/g, '""')}"`;
-  if (expr.includes(quoted)) return true;
-  if (name !== name.toLowerCase() || !/^[a-z_][a-z0-9_$]*$/.test(name)) return false;
-  return new RegExp(`(^|[^A-Za-z0-9_$"])${escapeRe(name)}($|[^A-Za-z0-9_$"])`).test(expr);
-}
-
-/** Names of user functions called in an expression (`is_member(…)`, `private.can_read(…)`). */
-export function calledFunctions(catalog: Catalog, expr: string): Array<{ name: string; source: string | null }> {
-  const out: Array<{ name: string; source: string | null }> = [];
-  for (const m of expr.matchAll(/(?:"?([A-Za-z_][A-Za-z0-9_$]*)"?\s*\.\s*)?"?([A-Za-z_][A-Za-z0-9_$]*)"?\s*\(/g)) {
-    const schema = m[1];
-    const name = m[2] as string;
-    const fn = catalog.functions.find((f) => f.name === name && (schema === undefined || f.schema === schema));
-    out.push({ name: schema ? `${schema}.${name}` : name, source: fn?.source ?? null });
-  }
-  return out;
-}
+// Expression helpers live beside the inference, which reads policies too; the rules import them from here.
+export { calledFunctions, mentionsIdentifier } from './tenant.js';
 
 /** Does a (validated) CHECK already forbid NULL in the column? */
 export function hasNotNullCheck(t: Table, column: string): boolean {
