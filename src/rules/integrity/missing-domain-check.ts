@@ -185,6 +185,8 @@ function orderEnforced(table: Table, a: string, b: string): boolean {
 }
 
 const RANGE_PAIR_WORDS: ReadonlyArray<readonly [string, string[], string[]]> = RANGE_PAIRS.map(([s, e]) => [s, s.split('_'), e.split('_')] as const);
+/** Every word a range's start bound contains: a column with none of them cannot open a range. */
+const RANGE_START_WORDS = new Set(RANGE_PAIR_WORDS.flatMap(([, sWords]) => sWords));
 
 function pairsOf(table: Table, fkCols: Set<string>): Pair[] {
   const out: Pair[] = [];
@@ -193,7 +195,7 @@ function pairsOf(table: Table, fkCols: Set<string>): Pair[] {
   for (const start of table.columns) {
     if (used.has(start.name) || fkCols.has(start.name)) continue;
     const words = nameWords(start.name);
-    if (words.includes('id')) continue;
+    if (words.includes('id') || !words.some((w) => RANGE_START_WORDS.has(w))) continue;
     for (const [s, sWords, eWords] of RANGE_PAIR_WORDS) {
       const swapped = replacePhrase(words, sWords, eWords);
       if (!swapped) continue;

@@ -97,9 +97,19 @@ export function checkRefusesUppercase(definition: string, column: string): boole
 
 /** Is the identifier `name` mentioned in a constraint/index definition (quoted or not, as a whole word)? */
 export function mentions(text: string, name: string): boolean {
-  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/"/g, '""');
-  return new RegExp(`(^|[^A-Za-z0-9_$"])("${esc}"|${esc})($|[^A-Za-z0-9_$"])`, /^[a-z_][a-z0-9_$]*$/.test(name) ? 'i' : '').test(text);
+  // Cheap rejection first: most definitions do not contain the name at all.
+  if (!name.includes('"') && !text.toLowerCase().includes(name.toLowerCase())) return false;
+  let re = mentionPatterns.get(name);
+  if (!re) {
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/"/g, '""');
+    re = new RegExp(`(^|[^A-Za-z0-9_$"])("${esc}"|${esc})($|[^A-Za-z0-9_$"])`, /^[a-z_][a-z0-9_$]*$/.test(name) ? 'i' : '');
+    if (mentionPatterns.size > 50_000) mentionPatterns.clear();
+    mentionPatterns.set(name, re);
+  }
+  return re.test(text);
 }
+
+const mentionPatterns = new Map<string, RegExp>();
 
 /** CHECK constraints of the table that mention the column. */
 export function checksOn(table: Table, column: string): Constraint[] {
@@ -183,8 +193,14 @@ export function freshConstraintName(table: Table, parts: string[], suffix: strin
 
 /** The soft-delete column of a table (timestamp/date or boolean), best first, or null. */
 export function softDeleteColumn(table: Table): Column | null {
+  const byWords = new Map<string, Column>();
+  for (const x of table.columns) {
+    if (x.isArray) continue;
+    const key = nameWords(x.name).join('_');
+    if (!byWords.has(key)) byWords.set(key, x);
+  }
   for (const name of SOFT_DELETE_COLUMN_NAMES) {
-    const c = table.columns.find((x) => nameWords(x.name).join('_') === name && !x.isArray);
+    const c = byWords.get(name);
     if (!c) continue;
     if (c.typeCategory === 'D' || c.typeName === 'bool' || c.domainBaseType === 'bool') return c;
   }
