@@ -8,7 +8,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { Catalog, LoadNote } from './catalog/model.js';
 import { isPartition, userTables, userViews } from './catalog/helpers.js';
 import { introspect } from './catalog/introspect.js';
-import { applyProvenance, buildProvenanceIndex } from './catalog/provenance.js';
+import { applyModelLocations, applyProvenance, buildProvenanceIndex } from './catalog/provenance.js';
 import { readBaseline, type LoadedBaseline } from './config/baseline.js';
 import { defaultConfig, type ResolvedConfig } from './config/load.js';
 import { applySuppressions, inlineIgnoresOf } from './config/suppress.js';
@@ -117,8 +117,10 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
       database: src.path,
       ...(opts.schemas ? { schemas: opts.schemas } : {}),
       shim: src.supabase ? { schemas: SUPABASE_SHIM_SCHEMAS } : null,
+      ...(src.stubs ? { stubs: src.stubs } : {}),
     });
     applyProvenance(catalog, buildProvenanceIndex(src.statements));
+    if (src.locations) applyModelLocations(catalog, src.locations);
     catalog.notes = [...src.notes, ...applied.notes, ...catalog.notes];
     // Collected here, not at review time, so they survive the result cache.
     catalog.inlineIgnores = inlineIgnoresOf(src.statements);
@@ -199,7 +201,9 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
   const config = opts.config ?? defaultConfig();
   const baseline = opts.baseline !== undefined ? opts.baseline : config.baseline ? readBaseline(config.baseline, { required: false }) : null;
   const t = now();
-  const evaluated = evaluateRules(catalog, allRules, { settings: config.settings, review: config.review });
+  // Prisma keeps @updatedAt columns current, Drizzle $onUpdate ones: rules that judge triggers need to know.
+  const orm = config.review.orm ?? (loaded.source.kind === 'prisma' || loaded.source.kind === 'drizzle' ? loaded.source.kind : null);
+  const evaluated = evaluateRules(catalog, allRules, { settings: config.settings, review: { ...config.review, orm } });
   const outcome = applySuppressions(evaluated, { catalog, config, baseline });
   const findings = numberFindings(outcome.kept);
   loaded.timings.analyzeMs = now() - t;

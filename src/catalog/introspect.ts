@@ -26,6 +26,11 @@ export interface IntrospectOptions {
    * origin 'shim', as are the listed relations, functions, types and sequences.
    */
   shim?: { schemas: string[]; objects?: Array<{ schema: string; name: string }> } | null;
+  /**
+   * Tables created only so that partial SQL applies (a design doc's references to tables it does not
+   * define): origin 'shim' like the Supabase shim's objects, without making the database Supabase.
+   */
+  stubs?: Array<{ schema: string; name: string }>;
   /** Live database: also read statistics (pg_stat_user_tables, pg_stat_user_indexes, relation sizes, sequence last_value). */
   live: boolean;
   /** Label for catalog.database; default current_database(). */
@@ -87,7 +92,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions): Promis
   const grantRows = await kind<GrantRow>('grants');
   const opclassRows = await run<OpclassRow>(sql.opclasses);
 
-  const origin = originResolver(opts.shim ?? null);
+  const origin = originResolver(opts.shim ?? null, opts.stubs ?? []);
 
   const schemas: SchemaInfo[] = includedRows
     .map((s) => ({
@@ -495,9 +500,9 @@ function reloption(options: string[] | null, name: string): boolean {
 }
 
 /** Extension membership wins over the shim: an extension the shim installed still belongs to the extension. */
-function originResolver(shim: IntrospectOptions['shim']): (schema: string, name: string, extensionMember: boolean) => Origin {
+function originResolver(shim: IntrospectOptions['shim'], stubs: Array<{ schema: string; name: string }>): (schema: string, name: string, extensionMember: boolean) => Origin {
   const shimSchemas = new Set(shim?.schemas ?? []);
-  const shimObjects = new Set((shim?.objects ?? []).map((o) => objectKey(o.schema, o.name)));
+  const shimObjects = new Set([...(shim?.objects ?? []), ...stubs].map((o) => objectKey(o.schema, o.name)));
   return (schema, name, extensionMember) => {
     if (extensionMember) return 'extension';
     if (shimSchemas.has(schema) || shimObjects.has(objectKey(schema, name))) return 'shim';

@@ -8,6 +8,7 @@
  * columns — and by the name Postgres would have chosen, so a later DROP or RENAME of that
  * generated name still finds them.
  */
+import type { ModelLocations } from '../sources/types.js';
 import type {
   AlterTableStmt, ColumnDef, Constraint as PgConstraint, CreateStmt, IndexStmt, Node, ObjectType, RangeVar, RenameStmt,
 } from 'libpg-query';
@@ -814,6 +815,33 @@ export function applyProvenance(catalog: Catalog, index: ProvenanceIndex): void 
       // serial / identity sequences come from their column's definition.
       const col = index.relations.get(provenanceKey(s.schema, s.ownedBy.table))?.columns.get(s.ownedBy.column);
       if (col?.created) s.provenance = { created: col.created };
+    }
+  }
+}
+
+/**
+ * Generated sources (Prisma, Drizzle, DBML): the DDL is ours, the model is the user's. Point tables,
+ * columns, constraints and indexes at the model/field lines the user wrote; a constraint or index
+ * the user did not name points at its first column's field.
+ */
+export function applyModelLocations(catalog: Catalog, locations: ModelLocations): void {
+  for (const t of catalog.tables) {
+    const m = locations.tables[`${t.schema}.${t.name}`];
+    if (!m) continue;
+    t.provenance = { created: m.location };
+    for (const c of t.columns) {
+      const f = m.columns[c.name];
+      c.provenance = { created: f ? f.location : m.location };
+    }
+    const fieldOf = (cols: string[]) => (cols[0] !== undefined ? m.columns[cols[0]]?.location : undefined);
+    for (const k of t.constraints) {
+      const at = m.constraints?.[k.name] ?? m.indexes?.[k.name] ?? (k.type === 'primary key' ? undefined : fieldOf(k.columns)) ?? m.location;
+      k.provenance = { created: at };
+    }
+    for (const i of t.indexes) {
+      const keyCols = i.keys.map((x) => x.column).filter((x): x is string => x !== null);
+      const at = m.indexes?.[i.name] ?? m.constraints?.[i.constraint ?? ''] ?? (i.primary ? undefined : fieldOf(keyCols)) ?? m.location;
+      i.provenance = { created: at };
     }
   }
 }

@@ -1,9 +1,10 @@
 /**
- * File sources: a .sql file or a migrations folder, turned into ordered statements with the
- * file:line:column of each.
+ * File sources: a .sql file, a migrations folder, or a schema whose DDL is generated (Prisma,
+ * Drizzle, DBML, a Markdown design doc), turned into ordered statements with the file:line:column
+ * of each.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { LoadNote } from '../catalog/model.js';
 import { SchemasageError } from '../errors.js';
@@ -12,12 +13,16 @@ import { FileCache, resolveMigrations } from './layouts.js';
 import { skipConstruct } from './lexer.js';
 import { prepareSql } from './preprocess.js';
 import { ensureParser, splitStatementsSync } from './split.js';
-import type { LoadedSource, SqlFile, Statement } from './types.js';
+import type { GeneratedSource, LoadedSource, SqlFile, Statement } from './types.js';
 
 export { detectLayout, naturalCompare } from './layouts.js';
 export { prepareSql } from './preprocess.js';
 export { nodeLocation, splitStatements } from './split.js';
-export type { LoadedSource, SqlFile, Statement } from './types.js';
+export type { GeneratedSource, LoadedSource, ModelLocations, SqlFile, Statement } from './types.js';
+import { loadDbml } from './dbml.js';
+import { loadDrizzle } from './drizzle/index.js';
+import { loadMarkdown } from './markdown.js';
+import { loadPrisma } from './prisma/index.js';
 
 /** What tells us the SQL was written for Supabase (and needs the auth/storage shim). */
 const SUPABASE_SQL =
@@ -61,12 +66,17 @@ export async function loadFileSource(path: string, opts: { layout?: Layout; cwd?
   if (kind === null) throw new SchemasageError(`no such file or directory: ${path}`);
   await ensureParser();
 
+  const generator = generatorFor(abs, kind);
+  if (generator) return fromGenerated(await generator(abs, ctx.display, cwd), ctx.display(abs));
+
   let statements: Statement[];
   let layout: Layout | null = null;
   let shownPath: string;
   if (kind === 'file') {
     if (!abs.toLowerCase().endsWith('.sql')) {
-      throw new SchemasageError(`${path} is not a .sql file`, { hint: 'give a .sql file (pg_dump output, structure.sql, hand-written DDL) or a migrations folder' });
+      throw new SchemasageError(`${path} is not a source schemasage reads`, {
+        hint: 'give a .sql file (pg_dump output, structure.sql, hand-written DDL), a migrations folder, schema.prisma, a Drizzle schema module (.ts/.js) or drizzle.config.ts, a .dbml file or a Markdown design doc (.md)',
+      });
     }
     statements = loadSqlFile(abs, ctx, []);
     shownPath = ctx.display(abs);
@@ -93,6 +103,59 @@ export async function loadFileSource(path: string, opts: { layout?: Layout; cwd?
     notes: ctx.notes,
     supabase: layout === 'supabase' || statements.some((s) => SUPABASE_SQL.test(s.sql) && SUPABASE_SQL.test(withoutLiterals(s.sql))),
     contentHash: hash.digest('hex'),
+  };
+}
+
+type Generator = (abs: string, display: (abs: string) => string, cwd: string) => Promise<GeneratedSource>;
+
+const DRIZZLE_EXTENSIONS = /\.(ts|mts|cts|js|mjs|cjs)$/i;
+
+/** The loader for sources whose DDL is generated (ORM schemas, DBML, design docs), or null for SQL. */
+function generatorFor(abs: string, kind: 'file' | 'dir'): Generator | null {
+  const lower = abs.toLowerCase();
+  if (kind === 'file') {
+    if (lower.endsWith('.prisma')) return loadPrisma;
+    if (DRIZZLE_EXTENSIONS.test(lower) && !lower.endsWith('.d.ts')) return loadDrizzle;
+    if (lower.endsWith('.dbml')) return loadDbml;
+    if (lower.endsWith('.md') || lower.endsWith('.markdown')) return loadMarkdown;
+    return null;
+  }
+  // A folder of .prisma files (Prisma's multi-file schema) without migrations is the Prisma schema;
+  // with migrations/ beside it, the migrations are what is deployed and they are reviewed.
+  let entries: string[];
+  try {
+    entries = readdirSync(abs);
+  } catch {
+    return null;
+  }
+  if (entries.some((e) => e.endsWith('.prisma')) && !entries.includes('migrations')) return loadPrisma;
+  return null;
+}
+
+/** Splits the generated SQL into statements and carries the user's files and locations along. */
+function fromGenerated(g: GeneratedSource, shownPath: string): LoadedSource {
+  const statements: Statement[] = [];
+  for (const f of g.sql) statements.push(...splitStatementsSync(f, statements.length));
+  statements.forEach((st, i) => {
+    st.index = i;
+  });
+  const hash = createHash('sha256');
+  hash.update(`${g.kind}\0`);
+  for (const f of g.files) hash.update(`${f.path}\0${f.text}\0`);
+  // The generated SQL depends on the toolchain's version too: hash it rather than trusting file contents alone.
+  for (const f of g.sql) hash.update(`${f.path}\0${f.text}\0`);
+  return {
+    kind: g.kind,
+    path: shownPath,
+    layout: null,
+    files: g.files,
+    statements,
+    notes: g.notes,
+    supabase: g.supabase ?? statements.some((st) => SUPABASE_SQL.test(st.sql) && SUPABASE_SQL.test(withoutLiterals(st.sql))),
+    contentHash: hash.digest('hex'),
+    locations: g.locations,
+    orm: g.orm,
+    ...(g.stubs ? { stubs: g.stubs } : {}),
   };
 }
 

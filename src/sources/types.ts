@@ -1,4 +1,4 @@
-import type { LoadNote } from '../catalog/model.js';
+import type { LoadNote, Location } from '../catalog/model.js';
 import type { Layout } from '../result.js';
 
 export interface SqlFile {
@@ -35,8 +35,51 @@ export interface Statement {
   byteOffset?: number;
 }
 
+/**
+ * Where the user wrote each object of a generated schema (Prisma model/field lines, Drizzle
+ * `pgTable(` lines, DBML tables): findings point here instead of at the generated DDL.
+ * Keys are `schema.table` as Postgres names them; `name` is what the user calls it (model/field name).
+ */
+export interface ModelLocations {
+  tables: Record<string, ModelTableLocation>;
+}
+
+export interface ModelTableLocation {
+  location: Location;
+  /** Model or table variable name in the user's code (`User`, `users`). */
+  name: string;
+  /** By Postgres column name. */
+  columns: Record<string, { location: Location; name: string }>;
+  /** By Postgres constraint or index name, when the user declared it (@@unique, @@index, index(), …). */
+  constraints?: Record<string, Location>;
+  indexes?: Record<string, Location>;
+}
+
+/**
+ * What a generating source loader (Prisma, Drizzle, DBML, Markdown) returns: the user's files, the
+ * DDL to apply (one or more labelled SQL texts, split and applied in order), and where each object
+ * was written. Markdown passes its own text with non-SQL lines blanked, so lines stay true.
+ */
+export interface GeneratedSource {
+  kind: 'prisma' | 'drizzle' | 'dbml' | 'markdown';
+  /** The user's files as read (content hash, display). */
+  files: SqlFile[];
+  /** SQL to apply, in order. `path` is what locations in it are shown as. */
+  sql: SqlFile[];
+  locations: ModelLocations | null;
+  notes: LoadNote[];
+  /** The ORM that maintains the schema (sets ReviewSettings.orm): Prisma, Drizzle. */
+  orm: 'prisma' | 'drizzle' | null;
+  /**
+   * Tables created only so that the user's SQL applies (a design doc referencing tables it does not
+   * define): marked origin 'shim', never reviewed or compared.
+   */
+  stubs?: Array<{ schema: string; name: string }>;
+  supabase?: boolean;
+}
+
 export interface LoadedSource {
-  kind: 'migrations' | 'sql';
+  kind: 'migrations' | 'sql' | 'prisma' | 'drizzle' | 'dbml' | 'markdown';
   /** The file or migrations directory actually read (shown to the user). */
   path: string;
   layout: Layout | null;
@@ -48,4 +91,8 @@ export interface LoadedSource {
   supabase: boolean;
   /** sha256 over the files' paths and texts in order, for the result cache. */
   contentHash: string;
+  /** Generated sources: where the user wrote each table/column (overrides statement provenance). */
+  locations?: ModelLocations | null;
+  orm?: 'prisma' | 'drizzle' | null;
+  stubs?: Array<{ schema: string; name: string }>;
 }

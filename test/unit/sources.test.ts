@@ -317,9 +317,9 @@ describe('bad input', () => {
     expect(detectLayout(dir)).toBeNull();
   });
 
-  it('a file that is not .sql', async () => {
+  it('a file of a kind schemasage does not read', async () => {
     const dir = scratch({ 'schema.txt': 'CREATE TABLE t (id int);' });
     const err = await loadError('schema.txt', { cwd: dir });
-    expect(err.message).toBe('schema.txt is not a .sql file');
+    expect(err.message).toBe('schema.txt is not a source schemasage reads');
   });
 });
