@@ -120,7 +120,10 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
       ...(src.stubs ? { stubs: src.stubs } : {}),
     });
     applyProvenance(catalog, buildProvenanceIndex(src.statements));
-    if (src.locations) applyModelLocations(catalog, src.locations);
+    if (src.locations) {
+      applyModelLocations(catalog, src.locations);
+      catalog.modelLocations = src.locations;
+    }
     catalog.notes = [...src.notes, ...applied.notes, ...catalog.notes];
     // Collected here, not at review time, so they survive the result cache.
     catalog.inlineIgnores = inlineIgnoresOf(src.statements);

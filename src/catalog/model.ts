@@ -304,6 +304,26 @@ export interface LoadNote {
   location: Location | null;
 }
 
+/**
+ * Where the user wrote each object of a generated schema (Prisma model/field lines, Drizzle
+ * `pgTable(` lines, DBML tables): findings point here instead of at the generated DDL.
+ * Keys are `schema.table` as Postgres names them; `name` is what the user calls it (model/field name).
+ */
+export interface ModelLocations {
+  tables: Record<string, ModelTableLocation>;
+}
+
+export interface ModelTableLocation {
+  location: Location;
+  /** Model or table variable name in the user's code (`User`, `users`). */
+  name: string;
+  /** By Postgres column name. */
+  columns: Record<string, { location: Location; name: string }>;
+  /** By Postgres constraint or index name, when the user declared it (@@unique, @@index, index(), …). */
+  constraints?: Record<string, Location>;
+  indexes?: Record<string, Location>;
+}
+
 /** A `-- schemasage-ignore rule-a, rule-b: reason` comment before a statement in a file source. */
 export interface InlineIgnore {
   /** Rule ids, lowercase. */
@@ -338,4 +358,6 @@ export interface Catalog {
   notes: LoadNote[];
   /** Inline ignores collected from file sources (absent for live databases). */
   inlineIgnores?: InlineIgnore[];
+  /** Generated sources (Prisma, Drizzle, DBML): where the user wrote each table and column, for ORM-aware fixes. */
+  modelLocations?: ModelLocations;
 }

@@ -8,11 +8,10 @@
  * columns — and by the name Postgres would have chosen, so a later DROP or RENAME of that
  * generated name still finds them.
  */
-import type { ModelLocations } from '../sources/types.js';
 import type {
   AlterTableStmt, ColumnDef, Constraint as PgConstraint, CreateStmt, IndexStmt, Node, ObjectType, RangeVar, RenameStmt,
 } from 'libpg-query';
-import type { Catalog, ConstraintType, Index, Location, Provenance, Table } from './model.js';
+import type { Catalog, ConstraintType, Index, Location, ModelLocations, Provenance, Table } from './model.js';
 import { nodeLocation } from '../sources/split.js';
 import type { Statement } from '../sources/types.js';
 

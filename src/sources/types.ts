@@ -35,25 +35,8 @@ export interface Statement {
   byteOffset?: number;
 }
 
-/**
- * Where the user wrote each object of a generated schema (Prisma model/field lines, Drizzle
- * `pgTable(` lines, DBML tables): findings point here instead of at the generated DDL.
- * Keys are `schema.table` as Postgres names them; `name` is what the user calls it (model/field name).
- */
-export interface ModelLocations {
-  tables: Record<string, ModelTableLocation>;
-}
-
-export interface ModelTableLocation {
-  location: Location;
-  /** Model or table variable name in the user's code (`User`, `users`). */
-  name: string;
-  /** By Postgres column name. */
-  columns: Record<string, { location: Location; name: string }>;
-  /** By Postgres constraint or index name, when the user declared it (@@unique, @@index, index(), …). */
-  constraints?: Record<string, Location>;
-  indexes?: Record<string, Location>;
-}
+export type { ModelLocations, ModelTableLocation } from '../catalog/model.js';
+import type { ModelLocations } from '../catalog/model.js';
 
 /**
  * What a generating source loader (Prisma, Drizzle, DBML, Markdown) returns: the user's files, the
