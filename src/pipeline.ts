@@ -24,6 +24,7 @@ import { SEVERITIES, type Layout, type ReviewResult, type Severity, type SourceK
 import { allRules } from './rules/index.js';
 import { evaluateRules, numberFindings } from './rules/run.js';
 import { inferTenant } from './rules/tenancy/tenant.js';
+import { loadAtRef, parseGitRef } from './sources/git.js';
 import { loadFileSource } from './sources/index.js';
 import type { LoadedSource } from './sources/types.js';
 import { TOOL_VERSION } from './version.js';
@@ -77,6 +78,9 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
   if (isLiveSource(arg)) return loadLive(arg, opts, timings);
 
   const cwd = opts.cwd ?? process.cwd();
+  // `<path>@<ref>`: the same load, from a temporary checkout of the path at that commit.
+  const atRef = arg === null ? null : parseGitRef(arg, cwd);
+  if (atRef) return loadAtRef(atRef, cwd, (refPath, refCwd) => loadCatalog(refPath, { ...opts, cwd: refCwd }));
   const path = arg ?? '.';
   if (!existsSync(resolve(cwd, path))) throw new SchemasageError(`no such file or directory: ${path}`);
   let t = now();

@@ -164,7 +164,7 @@ function addCommon(cmd: Command): Command {
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('schemasage')
-    .description('Reviews PostgreSQL schemas like a senior database architect.\nSources: a .sql file, a migrations folder (Supabase, Prisma, Drizzle, Flyway, golang-migrate, goose, dbmate, plain numbered) or a postgres:// URL.')
+    .description('Reviews PostgreSQL schemas like a senior database architect.\nSources: a .sql file, a migrations folder (Supabase, Prisma, Drizzle, Flyway, golang-migrate, goose, dbmate, plain numbered), schema.prisma, a Drizzle schema module, a .dbml file, a Markdown design doc, or a postgres:// URL; <path>@<git-ref> reads a path as it was at a commit.')
     .version(TOOL_VERSION, '-v, --version')
     .showHelpAfterError('(run schemasage --help for usage)')
     .exitOverride()
@@ -190,7 +190,7 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     program
       .command('review', { isDefault: true })
       .description('review a schema: findings by severity with the SQL that fixes them, and the missing elements with DDL')
-      .argument('[source]', 'a .sql file, a migrations folder or a postgres:// URL (default: the source in the current folder, or the PG* environment)'),
+      .argument('[source]', 'a .sql file, a migrations folder, schema.prisma, a Drizzle schema (.ts) or drizzle.config.ts, a .dbml file, a Markdown design doc, or a postgres:// URL; <path>@<git-ref> reads the path as it was at that commit (default: the source in the current folder, or the PG* environment)'),
   )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')

@@ -5,6 +5,7 @@
  * schemasage.config.yaml, schemasage.config.yml and a `"schemasage"` key in package.json. When the
  * source lies elsewhere (or is a database URL), the current directory is searched the same way.
  */
+import { parseGitRef } from '../sources/git.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
@@ -91,7 +92,8 @@ function directoriesUp(from: string, to: string): string[] {
 /** The directory a source lives in, when it is a path that exists (`path@ref` counts by its path). */
 function sourceDirectory(source: string | null | undefined, cwd: string): string | null {
   if (!source || /^postgres(?:ql)?:\/\//i.test(source)) return null;
-  for (const candidate of [source, source.replace(/@[^@/\\]+$/, '')]) {
+  // `supabase/migrations@origin/main`: the config beside the path applies to it at any ref.
+  for (const candidate of [source, parseGitRef(source, cwd)?.path ?? source]) {
     const abs = resolve(cwd, candidate);
     if (existsSync(abs)) return statSync(abs).isDirectory() ? abs : dirname(abs);
   }
