@@ -20,12 +20,14 @@ import type { EngineSession } from './engine/session.js';
 import { SUPABASE_SHIM_SCHEMAS } from './engine/shims/supabase.js';
 import { SchemasageError } from './errors.js';
 import { healthGrade } from './report/grade.js';
-import { SEVERITIES, type Layout, type ReviewResult, type Severity, type SourceKind, type Timings } from './result.js';
+import { SEVERITIES, type Finding, type Layout, type ReviewResult, type Severity, type SourceKind, type Timings } from './result.js';
 import { allRules } from './rules/index.js';
 import { evaluateRules, numberFindings } from './rules/run.js';
 import { inferTenant } from './rules/tenancy/tenant.js';
 import { loadAtRef, parseGitRef } from './sources/git.js';
 import { loadFileSource } from './sources/index.js';
+import { prismaSnippet } from './sources/prisma/snippets.js';
+import { drizzleSnippet } from './sources/drizzle/snippets.js';
 import type { LoadedSource } from './sources/types.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -182,6 +184,19 @@ export interface ReviewOutput {
   fromCache: boolean;
 }
 
+/** Prisma and Drizzle users fix their schema file, not SQL: give each fix in the ORM's own syntax too. */
+function addOrmSnippets(findings: Finding[], loaded: LoadedCatalog): void {
+  const locations = loaded.catalog.modelLocations;
+  if (!locations) return;
+  const kind = loaded.source.kind;
+  if (kind !== 'prisma' && kind !== 'drizzle') return;
+  for (const f of findings) {
+    if (!f.fix) continue;
+    const snippet = kind === 'prisma' ? prismaSnippet(f, locations) : drizzleSnippet(f, locations);
+    if (snippet) f.fix = { ...f.fix, orm: { ...(f.fix.orm ?? {}), [kind]: snippet } };
+  }
+}
+
 export function countFindings(findings: ReadonlyArray<{ severity: Severity }>): Record<Severity, number> {
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity]++;
@@ -213,6 +228,7 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
   const evaluated = evaluateRules(catalog, allRules, { settings: config.settings, review: { ...config.review, orm } });
   const outcome = applySuppressions(evaluated, { catalog, config, baseline });
   const findings = numberFindings(outcome.kept);
+  addOrmSnippets(findings, loaded);
   loaded.timings.analyzeMs = now() - t;
   const notes: ReviewResult['notes'] = catalog.notes.map((n) => ({ kind: n.kind, message: n.message, location: n.location }));
   notes.push(...outcome.notes);

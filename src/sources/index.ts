@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LoadNote } from '../catalog/model.js';
 import { SchemasageError } from '../errors.js';
 import type { Layout } from '../result.js';
@@ -128,7 +128,12 @@ function generatorFor(abs: string, kind: 'file' | 'dir'): Generator | null {
   } catch {
     return null;
   }
-  if (entries.some((e) => e.endsWith('.prisma')) && !entries.includes('migrations')) return loadPrisma;
+  if (entries.includes('migrations')) return null;
+  if (entries.some((e) => e.endsWith('.prisma'))) return loadPrisma;
+  // Prisma's multi-file convention: prisma/schema/*.prisma.
+  if (entries.includes('schema') && kindOf(join(abs, 'schema')) === 'dir' && readdirSync(join(abs, 'schema')).some((e) => e.endsWith('.prisma'))) {
+    return (a, display, cwd) => loadPrisma(join(a, 'schema'), display, cwd);
+  }
   return null;
 }
 
