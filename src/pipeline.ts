@@ -26,6 +26,7 @@ import { evaluateRules, numberFindings } from './rules/run.js';
 import { inferTenant } from './rules/tenancy/tenant.js';
 import { loadAtRef, parseGitRef } from './sources/git.js';
 import { loadFileSource } from './sources/index.js';
+import { prismaMigrationDrift } from './sources/prisma/drift.js';
 import { prismaSnippet } from './sources/prisma/snippets.js';
 import { drizzleSnippet } from './sources/drizzle/snippets.js';
 import type { LoadedSource } from './sources/types.js';
@@ -134,12 +135,21 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
     // Collected here, not at review time, so they survive the result cache.
     catalog.inlineIgnores = inlineIgnoresOf(src.statements);
     if (src.supabase) catalog.notes.push(supabaseNote(src));
+    if (src.kind === 'migrations' && src.layout === 'prisma') {
+      catalog.notes.push(...(await prismaMigrationDrift(resolve(cwd, src.path), catalog, (abs) => displayFrom(cwd, abs), cwd)));
+    }
     timings.introspectMs = now() - t;
   } finally {
     await session.close();
   }
   if (useCache) writeCache(`results/${key}.json`, JSON.stringify(catalog));
   return { catalog, source, timings, fromCache: false };
+}
+
+/** A path as the user sees it: relative to cwd when inside it. */
+function displayFrom(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
 function supabaseNote(src: LoadedSource): LoadNote {
