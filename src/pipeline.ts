@@ -60,8 +60,8 @@ export function isLiveSource(arg: string | null): boolean {
 
 function cacheKey(src: LoadedSource, opts: LoadOptions): string {
   const h = createHash('sha256');
-  // `catalog` versions what a cached entry holds beyond introspection (2: inline ignores).
-  h.update(JSON.stringify({ tool: TOOL_VERSION, pglite: PGLITE_VERSION, catalog: 2, schemas: opts.schemas ?? null, layout: src.layout }));
+  // `catalog` versions what a cached entry holds beyond introspection (2: inline ignores; 3: tool-table origins and model locations).
+  h.update(JSON.stringify({ tool: TOOL_VERSION, pglite: PGLITE_VERSION, catalog: 3, schemas: opts.schemas ?? null, layout: src.layout }));
   h.update(src.contentHash);
   return h.digest('hex');
 }
