@@ -90,7 +90,11 @@ export const configSchema = z
     $schema: z.string().optional(),
     rules: z.record(z.custom<RuleValue>(isRuleValue, { message: RULE_VALUE_EXPECTED })).optional(),
     stances: stancesSchema.optional(),
-    tenantColumn: nonEmpty('a column name (e.g. "organization_id")').optional(),
+    tenantColumn: z
+      .custom<string | false>((v) => v === false || (typeof v === 'string' && v.length > 0), (v: unknown) => ({
+        message: `expected a column name (e.g. "organization_id"), or false for a schema that is not multi-tenant${v === '' ? ', got an empty string' : got(v)}`,
+      }))
+      .optional(),
     orm: oneOf(ORMS).optional(),
     schemas: z.array(nonEmpty('a schema name')).min(1, 'expected at least one schema name').optional(),
     ignore: z.array(ignoreEntrySchema).optional(),

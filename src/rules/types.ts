@@ -56,8 +56,8 @@ export const DEFAULT_STANCES: Stances = { naming: 'auto', tablePlurality: 'auto'
 /** Settings that apply to the whole review rather than one rule. */
 export interface ReviewSettings {
   stances: Stances;
-  /** The tenant key column set in config (e.g. `organization_id`); null = infer it. */
-  tenantColumn: string | null;
+  /** The tenant key column set in config (e.g. `organization_id`); null = infer it; false = not multi-tenant. */
+  tenantColumn: string | null | false;
   /** Which ORM maintains the schema, when known (e.g. Prisma keeps `@updatedAt` columns current). */
   orm: 'prisma' | 'drizzle' | null;
 }

@@ -410,6 +410,10 @@ describe('suppression', () => {
   it('uses the configured tenant column for the tenancy summary', () => {
     expect(run(bare, cfg({ tenantColumn: 'customer_id' })).result.tenancy).toMatchObject({ column: 'customer_id', source: 'config' });
   });
+
+  it('accepts "tenantColumn": false and reports no tenancy', () => {
+    expect(run(bare, cfg({ tenantColumn: false })).result.tenancy).toBeNull();
+  });
 });
 
 describe('baseline file', () => {

@@ -11,7 +11,7 @@ import tenantRlsNotScoped from '../../src/rules/tenancy/tenant-rls-not-scoped.js
 import tenantUniqueNotScoped from '../../src/rules/tenancy/tenant-unique-not-scoped.js';
 import { catalog, check, col, fk, fn, idx, pk, policy, table, unique } from '../support/build.js';
 
-function run(c: Catalog, rule: Rule, tenantColumn: string | null = null) {
+function run(c: Catalog, rule: Rule, tenantColumn: string | null | false = null) {
   return runRules(c, [rule], { review: { ...DEFAULT_REVIEW_SETTINGS, tenantColumn } });
 }
 
@@ -437,6 +437,16 @@ describe('inferTenant from structure (a `<parent>_id` outside the name list)', (
     });
     expect(misnamed.tables.filter((t) => t.constraints.some((k) => k.references?.table === 'sites'))).toHaveLength(5);
     expect(inferTenant(misnamed, null)).toBeNull();
+  });
+});
+
+describe('"tenantColumn": false', () => {
+  it('turns inference off: a schema the team says is not multi-tenant gets no tenancy findings', () => {
+    const c = saas([table('comments', [id(), col('task_id', 'uuid', { notNull: true })], { constraints: [pk(['id']), fk(['task_id'], 'tasks')] })]);
+    expect(inferTenant(c, null)?.column).toBe('organization_id');
+    expect(run(c, tenantColumnMissing)).not.toEqual([]);
+    expect(inferTenant(c, false)).toBeNull();
+    for (const rule of rules) expect(run(c, rule, false)).toEqual([]);
   });
 });
 

@@ -53,7 +53,7 @@ function fkOwner(fk: Constraint, because: string, all: Constraint[]): Owner {
 }
 
 /** The columns that scope the flag: "one default per <owner>". */
-function ownerOf(catalog: Catalog, table: Table, tenantColumn: string | null): Owner | null {
+function ownerOf(catalog: Catalog, table: Table, tenantColumn: string | null | false): Owner | null {
   const fks = foreignKeys(table).filter((f) => f.references !== null && f.columns.length > 0 && !isAuditReference(f));
   const tableWords = nameWords(table.name).map(singular);
   const byName = fks.find((f) => {

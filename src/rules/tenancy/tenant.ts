@@ -91,7 +91,9 @@ const LOGIN_WORDS: readonly string[] = ['password', 'passwd', 'pwd'];
 
 const memo = new WeakMap<Catalog, Map<string, TenantInfo | null>>();
 
-export function inferTenant(catalog: Catalog, configured: string | null): TenantInfo | null {
+export function inferTenant(catalog: Catalog, configured: string | null | false): TenantInfo | null {
+  // `"tenantColumn": false`: the team says the schema is not multi-tenant; nothing is inferred.
+  if (configured === false) return null;
   let byConfig = memo.get(catalog);
   if (!byConfig) {
     byConfig = new Map();
