@@ -63,6 +63,25 @@ export interface TenancySummary {
   evidence: string;
 }
 
+export type Verdict = 'approve' | 'approve-with-comments' | 'changes-requested' | 'block';
+
+export interface ChangeEntry {
+  action: 'created' | 'altered' | 'dropped';
+  object: ObjectRef;
+  detail: string;
+  location: Location | null;
+}
+
+export interface RollbackResult {
+  sql: string;
+  /** One line per step that cannot restore what the change destroyed. */
+  irreversible: string[];
+  /** Applied to head in the engine, it gave back base exactly. */
+  verified: boolean;
+  /** When not verified: what still differs, or the statement Postgres rejected. */
+  problems: string[];
+}
+
 export type SourceKind = 'live' | 'migrations' | 'sql' | 'prisma' | 'drizzle' | 'dbml' | 'markdown';
 export type Layout = 'supabase' | 'prisma' | 'drizzle' | 'flyway' | 'golang-migrate' | 'goose' | 'dbmate' | 'plain';
 
@@ -93,10 +112,20 @@ export interface ReviewResult {
     /** Findings suppressed by config, inline comments or the baseline; never silently lost. */
     suppressed: number;
     grade?: string;
+    /** diff only: the merge recommendation. */
+    verdict?: Verdict;
   };
   findings: Finding[];
   /** Findings removed by config, ignores, inline comments or the baseline (review only). */
   suppressed?: SuppressedFinding[];
+  /** diff: every object the change created, altered or dropped, with the statement that did it. */
+  changes?: ChangeEntry[];
+  /** diff: SQL taking head back to base, verified in the engine. */
+  rollback?: RollbackResult;
+  /** diff: why the verdict is what it is, most important first. */
+  verdictReasons?: string[];
+  /** diff: findings of the review rules that the base already had (not blamed on the change). */
+  existingDebt?: { count: number; bySeverity: Record<Severity, number> };
   /** The tenant key, when the schema is multi-tenant (configured or inferred). */
   tenancy?: TenancySummary | null;
   notes: Array<{ kind: string; message: string; location: Location | null }>;

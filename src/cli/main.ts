@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { readBaseline, writeBaseline } from '../config/baseline.js';
 import { DEFAULT_BASELINE_FILE, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { SchemasageError } from '../errors.js';
+import { reviewPr } from '../diff/review.js';
 import { analyze, loadCatalog, type LoadOptions } from '../pipeline.js';
 import { render, renderGithubAnnotations } from '../report/index.js';
 import { SEVERITIES, type Layout, type ReviewResult, type Severity } from '../result.js';
@@ -137,6 +138,33 @@ function emitAnnotations(result: ReviewResult, flags: ReviewFlags): void {
   else process.stderr.write(text);
 }
 
+interface DiffFlags {
+  format: Format;
+  out?: string;
+  failOn?: Severity | 'none';
+  pgVersion: string;
+  config?: string;
+  color: boolean;
+  quiet?: boolean;
+}
+
+async function runDiff(before: string, after: string, flags: DiffFlags): Promise<number> {
+  const pgVersion = Number(flags.pgVersion);
+  if (!Number.isInteger(pgVersion) || pgVersion < 10 || pgVersion > 18) throw new SchemasageError(`--pg-version ${flags.pgVersion}: expected a PostgreSQL major version from 10 to 18`);
+  const config = loadConfig({ source: after, ...(flags.config !== undefined ? { file: flags.config } : {}) });
+  const out = await reviewPr(before, after, { config, pgVersion });
+  const color = flags.color && !flags.out && !process.env.NO_COLOR && (Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === '1');
+  const text = render(flags.format, out, { color });
+  if (flags.out) {
+    writeOut(flags.out, text, after);
+    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  emitAnnotations(out.result, { ...flags, color: flags.color, cache: true } as ReviewFlags);
+  return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
+}
+
 function relativeToCwd(abs: string): string {
   const rel = relative(process.cwd(), abs);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
@@ -181,6 +209,7 @@ Examples:
   schemasage review postgres://app@db.internal:5432/app --fail-on critical
   schemasage review db/ --format sarif --out schemasage.sarif   # for GitHub code scanning
   schemasage review db/ --write-baseline && schemasage review db/ --baseline schemasage-baseline.json
+  schemasage diff base/migrations pr/migrations --format md --out review.md   # a PR's migration
   schemasage                      # reviews the source found in the current folder
 
 In GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as workflow annotations: on stdout
@@ -199,6 +228,20 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     .option('--write-baseline', `record the current findings in the baseline file (--baseline, the config's "baseline", else ${DEFAULT_BASELINE_FILE}) and exit 0`)
     .action(async (source: string | undefined, flags: ReviewFlags) => setExit(await runReview(source, flags)));
   void reviewCmd;
+
+  program
+    .command('diff')
+    .description('review a pull request\'s migration: what it changes, lock and rewrite risks, design findings on the new objects, a verified rollback, and a verdict')
+    .argument('<before>', 'the schema before the change: the base branch\'s migrations folder (or a .sql file)')
+    .argument('<after>', 'the schema after it: the same folder with the PR\'s new migration files')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
+    .option('--pg-version <major>', 'PostgreSQL major version the migration will run on (lock and rewrite rules depend on it)', '15')
+    .option('--config <file>', 'read this config file')
+    .option('--no-color', 'disable colors')
+    .option('--quiet', 'print only the report')
+    .action(async (before: string, after: string, flags: DiffFlags) => setExit(await runDiff(before, after, flags)));
 
   addCommon(
     program

@@ -16,6 +16,7 @@ import { dateOnly, engineLabel, formatLocation, sourceKindLabel } from './labels
 import { brief, cell, code, fenced, joinAnd, table } from './markdown.js';
 import { MAX_DIAGRAM_TABLES, erDiagram } from './mermaid.js';
 import { findStrengths } from './strengths.js';
+import { renderDiffMarkdown } from './diff-md.js';
 
 export interface MarkdownInput {
   result: ReviewResult;
@@ -176,7 +177,7 @@ function fixBlock(f: Finding): string[] {
   return out;
 }
 
-function findingBlock(f: Finding): string[] {
+export function findingBlock(f: Finding): string[] {
   return [
     `### ${f.id} · ${f.title}`, '',
     objectsLine(f), '',
@@ -401,6 +402,7 @@ export const SECTIONS: readonly Section[] = [
 ];
 
 export function renderMarkdown(input: MarkdownInput): string {
+  if (input.result.command === 'diff') return renderDiffMarkdown(input.result);
   const parts = SECTIONS.map((section) => section(input)).filter((s): s is string => s !== null && s.trim() !== '');
   return `${parts.join('\n\n')}\n`;
 }

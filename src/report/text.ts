@@ -133,6 +133,14 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
   const suppressed = s.suppressed > 0 ? ` · ${s.suppressed} suppressed` : '';
   const grade = s.grade ?? computeGrade(s.findings, s.tables);
   lines.push(`${c.bold('Summary')}  ${counts}${suppressed}`);
+  if (s.verdict) {
+    // diff: the change, its rollback and the verdict instead of the schema's health grade.
+    const changes = result.changes ?? [];
+    const rb = result.rollback;
+    lines.push(`         ${changes.length} ${changes.length === 1 ? 'change' : 'changes'} · rollback ${rb ? (rb.verified ? 'verified' : 'NOT verified') : '—'}${rb && rb.irreversible.length > 0 ? ` (${rb.irreversible.length} irreversible)` : ''}${result.existingDebt ? ` · ${result.existingDebt.count} existing findings not from this change` : ''}`);
+    lines.push(`${c.bold('Verdict')}  ${c.bold(s.verdict)}${result.verdictReasons?.[0] ? `: ${result.verdictReasons[0]}` : ''}`);
+    return `${lines.join('\n')}\n`;
+  }
   lines.push(
     `         ${s.tables} ${s.tables === 1 ? 'table' : 'tables'} · ${s.indexes} ${s.indexes === 1 ? 'index' : 'indexes'} · ` +
       `${s.foreignKeys} foreign ${s.foreignKeys === 1 ? 'key' : 'keys'} · grade ${c.bold(grade)}`,

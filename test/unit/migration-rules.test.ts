@@ -208,11 +208,15 @@ describe('constraint-validates-immediately', () => {
 });
 
 describe('missing-lock-timeout', () => {
-  it('reports once per PR, on the first ACCESS EXCLUSIVE statement', () => {
+  it('reports once per PR, on the first statement taking SHARE or stronger (a plain CREATE INDEX stalls writes too)', () => {
     const found = of('missing-lock-timeout', 'CREATE INDEX i ON users (name);\nALTER TABLE users ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;');
     expect(found).toHaveLength(1);
-    expect(found[0]?.location?.line).toBe(2);
+    expect(found[0]?.location?.line).toBe(1);
+    expect(found[0]?.message).toContain('a SHARE lock');
     expect(found[0]?.fix?.sql).toBe("SET lock_timeout = '5s';");
+  });
+  it('is quiet for CREATE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE does not block writes)', () => {
+    expect(of('missing-lock-timeout', 'CREATE INDEX CONCURRENTLY i ON users (name);')).toEqual([]);
   });
   it('lock_timeout = 0 does not count', () => {
     expect(of('missing-lock-timeout', 'SET lock_timeout = 0; ALTER TABLE users ADD COLUMN a int;')).toHaveLength(1);

@@ -5,9 +5,16 @@ import { LOCK_TIMEOUT_SQL, lockDetails, lockTimeoutEffect, relKey } from '../ast
 import { statementLocks, type TableLock } from '../locks.js';
 import type { MigrationRule } from '../types.js';
 
-/** The first ACCESS EXCLUSIVE lock the statement takes on a table that existed before the PR. */
+/**
+ * Locks that conflict with ordinary writes (SHARE and stronger): a request for one waits behind a
+ * long transaction, and every writer queues behind the waiting request — ACCESS EXCLUSIVE also
+ * queues readers. CREATE INDEX's SHARE lock is enough to stall writes.
+ */
+const BLOCKING = new Set(['SHARE', 'SHARE ROW EXCLUSIVE', 'EXCLUSIVE', 'ACCESS EXCLUSIVE']);
+
+/** The first blocking lock the statement takes on a table that existed before the PR. */
 function exclusiveOnBase(s: Statement, pgVersion: number, catalog: Catalog, baseTables: ReadonlySet<string>): TableLock | null {
-  return statementLocks(s.ast, pgVersion, catalog).find((l) => l.lock === 'ACCESS EXCLUSIVE' && baseTables.has(relKey(l.table))) ?? null;
+  return statementLocks(s.ast, pgVersion, catalog).find((l) => BLOCKING.has(l.lock) && baseTables.has(relKey(l.table))) ?? null;
 }
 
 const rule: MigrationRule = {
@@ -15,11 +22,11 @@ const rule: MigrationRule = {
     id: 'missing-lock-timeout',
     category: 'migration',
     severity: 'medium',
-    title: 'ACCESS EXCLUSIVE lock taken without a lock_timeout',
+    title: 'Blocking lock taken without a lock_timeout',
     rationale:
-      'An ALTER that needs ACCESS EXCLUSIVE waits behind any long-running query on the table, and while it waits every other query on ' +
-      'the table queues behind it: a one-millisecond change becomes a full outage. SET lock_timeout makes the migration give up (and ' +
-      'be retried) instead of stalling the application.',
+      'An ALTER that needs ACCESS EXCLUSIVE (or a CREATE INDEX that needs SHARE) waits behind any long-running transaction on the table, ' +
+      'and while it waits every query it conflicts with queues behind it: a one-millisecond change becomes an outage. SET lock_timeout ' +
+      'makes the migration give up (and be retried) instead of stalling the application.',
     enabledByDefault: true,
   },
   check(ctx) {
@@ -40,8 +47,8 @@ const rule: MigrationRule = {
     return [{
       objects: [tableRef(t)],
       message:
-        `This statement takes an ACCESS EXCLUSIVE lock on \`${t.name}\` (existed before this PR; ${lock.op}) and no \`SET lock_timeout\` precedes it in the PR: ` +
-        `if a long query holds \`${t.name}\`, the migration waits and every read and write of \`${t.name}\` queues behind it. ` +
+        `This statement takes ${lock.lock === 'ACCESS EXCLUSIVE' ? 'an' : 'a'} ${lock.lock} lock on \`${t.name}\` (existed before this PR; ${lock.op}) and no \`SET lock_timeout\` precedes it in the PR: ` +
+        `if a long transaction holds \`${t.name}\`, the migration waits and every ${lock.lock === 'ACCESS EXCLUSIVE' ? 'read and write' : 'write'} of \`${t.name}\` queues behind it. ` +
         `Start the migration with ${LOCK_TIMEOUT_SQL} and retry on timeout.`,
       details: lockDetails(ctx, lock, true, undefined, { operation: lock.op, table: qualify(t.schema, t.name) }),
       fix: {

@@ -1,0 +1,44 @@
+/** `schemasage diff` as a user runs it: exit codes, the PR comment, bad arguments. */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const BASE = 'test/fixtures/diff/base/migrations';
+
+describe('schemasage diff', () => {
+  it('blocks a PR whose statement fails, exits 1, and still reviews the rest', async () => {
+    const r = await runCli(['diff', BASE, 'test/fixtures/diff/failing-statement/migrations', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.command).toBe('diff');
+    expect(json.summary.verdict).toBe('block');
+    expect(json.findings.map((f: { rule: string }) => f.rule)).toEqual(expect.arrayContaining(['statement-fails', 'concurrent-in-transaction', 'constraint-validates-immediately']));
+    expect(json.rollback.verified).toBe(true);
+  });
+
+  it('approves an additive PR with exit 0 and writes a PR comment in Markdown', async () => {
+    const r = await runCli(['diff', BASE, 'test/fixtures/diff/additive/migrations', '--format', 'md']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# Migration review: ✅ Approve/);
+    for (const heading of ['## Verdict', '## What the change does', '## Rollback']) expect(r.stdout).toContain(heading);
+    expect(r.stdout).not.toContain('## Must fix before merging');
+  });
+
+  it('prints the verdict in the text report and exits by --fail-on', async () => {
+    const r = await runCli(['diff', BASE, 'test/fixtures/diff/risky-busy-tables/migrations', '--fail-on', 'critical']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^Verdict {2}block/m);
+    const lenient = await runCli(['diff', BASE, 'test/fixtures/diff/risky-busy-tables/migrations', '--fail-on', 'none']);
+    expect(lenient.code).toBe(0);
+  });
+
+  it('rejects a missing argument, a missing path and a bad --pg-version with exit 2', async () => {
+    expect((await runCli(['diff', BASE])).code).toBe(2);
+    const missing = await runCli(['diff', BASE, 'no/such/dir']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no/such/dir');
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const bad = await runCli(['diff', BASE, BASE, '--pg-version', 'nine']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--pg-version');
+  });
+});
