@@ -232,7 +232,7 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
   program
     .command('diff')
     .description('review a pull request\'s migration: what it changes, lock and rewrite risks, design findings on the new objects, a verified rollback, and a verdict')
-    .argument('<before>', 'the schema before the change: the base branch\'s migrations folder (or a .sql file)')
+    .argument('<before>', 'the schema before the change: the base branch\'s migrations folder (or a .sql file); <path>@<git-ref> reads it from git, e.g. supabase/migrations@origin/main')
     .argument('<after>', 'the schema after it: the same folder with the PR\'s new migration files')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')

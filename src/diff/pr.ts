@@ -15,6 +15,9 @@ import { pgErrorInfo, type EngineSession } from '../engine/session.js';
 import { SUPABASE_SHIM_SCHEMAS } from '../engine/shims/supabase.js';
 import { SchemasageError } from '../errors.js';
 import type { Location } from '../catalog/model.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadSourceAtRef, parseGitRef } from '../sources/git.js';
 import { loadFileSource } from '../sources/index.js';
 import { splitStatementsSync } from '../sources/split.js';
 import type { LoadedSource, SqlFile, Statement } from '../sources/types.js';
@@ -29,8 +32,10 @@ export interface PrShape {
 
 /** A file's identity across two folders: its path inside its folder. */
 function relativeName(src: LoadedSource, f: SqlFile): string {
-  const root = src.path.replace(/\/+$/, '');
-  return f.path.startsWith(`${root}/`) ? f.path.slice(root.length + 1) : f.path;
+  const unref = (p: string) => (src.refSuffix && p.endsWith(src.refSuffix) ? p.slice(0, -src.refSuffix.length) : p);
+  const root = unref(src.path).replace(/\/+$/, '');
+  const file = unref(f.path);
+  return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }
 
 /**
@@ -163,7 +168,16 @@ export async function applyGenerated(session: EngineSession, sql: string, label:
   return null;
 }
 
+/** A source for `diff`: a path, or `<path>@<git-ref>` read from git. */
+async function loadPrSource(arg: string, cwd: string): Promise<LoadedSource> {
+  const ref = parseGitRef(arg, cwd);
+  if (ref) return loadSourceAtRef(ref, cwd, (p, c) => loadFileSource(p, { cwd: c }));
+  if (!existsSync(resolve(cwd, arg))) throw new SchemasageError(`no such file or directory: ${arg}`);
+  return loadFileSource(arg, { cwd });
+}
+
 export async function loadPrSources(beforeArg: string, afterArg: string, cwd: string): Promise<{ before: LoadedSource; after: LoadedSource }> {
-  const [before, after] = await Promise.all([loadFileSource(beforeArg, { cwd }), loadFileSource(afterArg, { cwd })]);
+  const before = await loadPrSource(beforeArg, cwd);
+  const after = await loadPrSource(afterArg, cwd);
   return { before, after };
 }

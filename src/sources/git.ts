@@ -4,6 +4,7 @@
  * like any other source, and every path the result shows is turned back into the user's own path
  * with the ref appended (`supabase/migrations/20240101_init.sql@origin/main`).
  */
+import type { LoadedSource } from './types.js';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,31 @@ export async function loadAtRef<T extends RefLoadable>(spec: GitRefArg, cwd: str
     });
     loaded.timings.loadMs += checkoutMs;
     return loaded;
+  } finally {
+    checkout.dispose();
+  }
+}
+
+/**
+ * The same as loadAtRef, for callers that need the statements rather than a catalog (`diff` applies
+ * them itself): every path in the source reads `<path>@<ref>`.
+ */
+export async function loadSourceAtRef(spec: GitRefArg, cwd: string, load: (path: string, cwd: string) => Promise<LoadedSource>): Promise<LoadedSource> {
+  const checkout = await checkOut(spec, resolve(cwd));
+  try {
+    let src: LoadedSource;
+    try {
+      src = await load(checkout.path, checkout.cwd);
+    } catch (err) {
+      throw err instanceof SchemasageError ? checkout.rewriteError(err) : err;
+    }
+    const show = checkout.show;
+    for (const f of src.files) f.path = show(f.path);
+    for (const st of src.statements) st.file = show(st.file);
+    for (const n of src.notes) if (n.location) n.location = { ...n.location, file: show(n.location.file) };
+    src.path = show(src.path);
+    src.refSuffix = `@${spec.ref}`;
+    return src;
   } finally {
     checkout.dispose();
   }

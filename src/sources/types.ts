@@ -78,4 +78,6 @@ export interface LoadedSource {
   locations?: ModelLocations | null;
   orm?: 'prisma' | 'drizzle' | null;
   stubs?: Array<{ schema: string; name: string }>;
+  /** `@<ref>` when read from git (`<path>@<ref>`): every shown path ends with it. */
+  refSuffix?: string;
 }

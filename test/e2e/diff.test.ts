@@ -1,4 +1,8 @@
 /** `schemasage diff` as a user runs it: exit codes, the PR comment, bad arguments. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
@@ -40,5 +44,26 @@ describe('schemasage diff', () => {
     const bad = await runCli(['diff', BASE, BASE, '--pg-version', 'nine']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--pg-version');
+  });
+
+  it('diffs a migrations folder against itself at a git ref: the files added since are the change', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'schemasage-diff-git-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo });
+    git('init', '-q');
+    cpSync(resolve(BASE), join(repo, 'migrations'), { recursive: true });
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    const pr = resolve('test/fixtures/diff/risky-busy-tables/migrations');
+    const added = readdirSync(pr).filter((f) => !readdirSync(resolve(BASE)).includes(f));
+    for (const f of added) cpSync(join(pr, f), join(repo, 'migrations', f));
+    git('add', '.');
+    git('commit', '-qm', 'pr');
+    const r = await runCli(['diff', 'migrations@HEAD~1', 'migrations', '--format', 'json', '--fail-on', 'none'], { cwd: repo });
+    expect(r.stderr).toBe('');
+    const json = JSON.parse(r.stdout);
+    expect(json.notes[0].message).toContain(`${added[0]}`);
+    expect(json.notes[0].message).toContain('on top of migrations@HEAD~1');
+    expect(json.summary.verdict).toBe('block');
+    expect(json.findings.map((f: { rule: string }) => f.rule)).toContain('add-required-column');
   });
 });
