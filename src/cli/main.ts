@@ -9,6 +9,7 @@ import { readBaseline, writeBaseline } from '../config/baseline.js';
 import { DEFAULT_BASELINE_FILE, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { SchemasageError } from '../errors.js';
 import { reviewPr } from '../diff/review.js';
+import { isPostgresUrl } from '../engine/postgres.js';
 import { analyze, loadCatalog, type LoadOptions } from '../pipeline.js';
 import { render, renderGithubAnnotations } from '../report/index.js';
 import { SEVERITIES, type Layout, type ReviewResult, type Severity } from '../result.js';
@@ -142,17 +143,21 @@ interface DiffFlags {
   format: Format;
   out?: string;
   failOn?: Severity | 'none';
-  pgVersion: string;
+  pgVersion?: string;
+  target?: string;
   config?: string;
   color: boolean;
   quiet?: boolean;
 }
 
 async function runDiff(before: string, after: string, flags: DiffFlags): Promise<number> {
-  const pgVersion = Number(flags.pgVersion);
-  if (!Number.isInteger(pgVersion) || pgVersion < 10 || pgVersion > 18) throw new SchemasageError(`--pg-version ${flags.pgVersion}: expected a PostgreSQL major version from 10 to 18`);
+  const pgVersion = flags.pgVersion === undefined ? undefined : Number(flags.pgVersion);
+  if (pgVersion !== undefined && (!Number.isInteger(pgVersion) || pgVersion < 10 || pgVersion > 18)) {
+    throw new SchemasageError(`--pg-version ${flags.pgVersion}: expected a PostgreSQL major version from 10 to 18`);
+  }
+  if (flags.target !== undefined && !isPostgresUrl(flags.target)) throw new SchemasageError(`--target ${flags.target}: expected a postgres:// URL`);
   const config = loadConfig({ source: after, ...(flags.config !== undefined ? { file: flags.config } : {}) });
-  const out = await reviewPr(before, after, { config, pgVersion });
+  const out = await reviewPr(before, after, { config, ...(pgVersion !== undefined ? { pgVersion } : {}), ...(flags.target ? { target: flags.target } : {}) });
   const color = flags.color && !flags.out && !process.env.NO_COLOR && (Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === '1');
   const text = render(flags.format, out, { color });
   if (flags.out) {
@@ -237,7 +242,8 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
-    .option('--pg-version <major>', 'PostgreSQL major version the migration will run on (lock and rewrite rules depend on it)', '15')
+    .option('--pg-version <major>', 'PostgreSQL major version the migration will run on (lock and rewrite rules depend on it; default 15, or the --target\'s)')
+    .option('--target <url>', 'the database the migration will run on (postgres://…, read-only): table sizes raise or lower severities and estimate how long locks are held')
     .option('--config <file>', 'read this config file')
     .option('--no-color', 'disable colors')
     .option('--quiet', 'print only the report')

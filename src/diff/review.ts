@@ -14,16 +14,31 @@ import { diffCatalogs, likelyRenames, rollbackSql, verifyRollback, type CatalogC
 import { applyGenerated, loadPrSources, runPr, splitPr, type AppliedStatement } from './pr.js';
 import { introspect } from '../catalog/introspect.js';
 import { SUPABASE_SHIM_SCHEMAS } from '../engine/shims/supabase.js';
+import { openLive } from '../engine/postgres.js';
+import type { Catalog } from '../catalog/model.js';
 
 export interface DiffOptions {
   cwd?: string;
   config?: ResolvedConfig;
-  /** Target PostgreSQL major version for lock and rewrite rules (default 15). */
+  /** Target PostgreSQL major version for lock and rewrite rules (default 15, or the --target's). */
   pgVersion?: number;
+  /** A read-only postgres:// URL of the database the migration will run on: table sizes raise or lower severities. */
+  target?: string;
   schemas?: string[];
 }
 
 const DEFAULT_PG_VERSION = 15;
+
+/** The --target database, read-only: its catalog with live statistics and its major version. */
+async function readTarget(url: string, schemas?: string[]): Promise<{ catalog: Catalog; pgVersion: number }> {
+  const session = await openLive(url);
+  try {
+    const catalog = await introspect(session, { engineKind: 'postgres', live: true, database: session.database, ...(schemas ? { schemas } : {}) });
+    return { catalog, pgVersion: Math.floor(catalog.engine.serverVersionNum / 10000) };
+  } finally {
+    await session.close();
+  }
+}
 
 /** The table a statement acts on, from its AST (ALTER/CREATE INDEX/INSERT/UPDATE/DELETE …). */
 function statementTable(ast: unknown): { schema: string; name: string } | null {
@@ -99,7 +114,9 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
     const applyMs = performance.now() - t1;
     const t2 = performance.now();
     const { base, head } = run;
-    const pgVersion = opts.pgVersion ?? DEFAULT_PG_VERSION;
+    const target = opts.target ? await readTarget(opts.target, opts.schemas) : null;
+    const pgVersion = opts.pgVersion ?? target?.pgVersion ?? DEFAULT_PG_VERSION;
+    const statsOf = (schema: string, table: string) => target?.catalog.tables.find((t) => t.schema === schema && t.name === table)?.stats ?? null;
     const baseTables = new Set(base.tables.filter((t) => t.origin === 'user').map((t) => `${t.schema}.${t.name}`));
 
     // Statement-level safety.
@@ -110,7 +127,7 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
       inTransaction: a.inTransaction,
       pgVersion,
       previous: run.applied.slice(0, i).map((x) => x.statement),
-      tableStats: () => null,
+      tableStats: statsOf,
     }));
     const safety = runMigrationRules(contexts, config.settings);
     const criticalAt = new Set(safety.filter((f) => f.severity === 'critical').map((f) => f.location && `${f.location.file}:${f.location.line}`));
