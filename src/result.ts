@@ -82,6 +82,16 @@ export interface RollbackResult {
   problems: string[];
 }
 
+/** A deviation of the actual schema from the expected one (check, review --expect, diff --expect). */
+export interface DriftEntry {
+  kind: string;
+  severity: Severity;
+  objects: ObjectRef[];
+  expected: string;
+  actual: string;
+  fix: { sql: string } | null;
+}
+
 export type SourceKind = 'live' | 'migrations' | 'sql' | 'prisma' | 'drizzle' | 'dbml' | 'markdown';
 export type Layout = 'supabase' | 'prisma' | 'drizzle' | 'flyway' | 'golang-migrate' | 'goose' | 'dbmate' | 'plain';
 
@@ -122,6 +132,8 @@ export interface ReviewResult {
   changes?: ChangeEntry[];
   /** diff: SQL taking head back to base, verified in the engine. */
   rollback?: RollbackResult;
+  /** diff --expect, check, review --expect: where the schema deviates from the design. */
+  drift?: DriftEntry[];
   /** diff: why the verdict is what it is, most important first. */
   verdictReasons?: string[];
   /** diff: findings of the review rules that the base already had (not blamed on the change). */

@@ -145,6 +145,7 @@ interface DiffFlags {
   failOn?: Severity | 'none';
   pgVersion?: string;
   target?: string;
+  expect?: string;
   config?: string;
   color: boolean;
   quiet?: boolean;
@@ -157,7 +158,7 @@ async function runDiff(before: string, after: string, flags: DiffFlags): Promise
   }
   if (flags.target !== undefined && !isPostgresUrl(flags.target)) throw new SchemasageError(`--target ${flags.target}: expected a postgres:// URL`);
   const config = loadConfig({ source: after, ...(flags.config !== undefined ? { file: flags.config } : {}) });
-  const out = await reviewPr(before, after, { config, ...(pgVersion !== undefined ? { pgVersion } : {}), ...(flags.target ? { target: flags.target } : {}) });
+  const out = await reviewPr(before, after, { config, ...(pgVersion !== undefined ? { pgVersion } : {}), ...(flags.target ? { target: flags.target } : {}), ...(flags.expect ? { expect: flags.expect } : {}) });
   const color = flags.color && !flags.out && !process.env.NO_COLOR && (Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === '1');
   const text = render(flags.format, out, { color });
   if (flags.out) {
@@ -243,6 +244,7 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
     .option('--pg-version <major>', 'PostgreSQL major version the migration will run on (lock and rewrite rules depend on it; default 15, or the --target\'s)')
+    .option('--expect <source>', 'a design (Markdown design doc, Prisma schema, SQL, …): report where the changed tables deviate from it')
     .option('--target <url>', 'the database the migration will run on (postgres://…, read-only): table sizes raise or lower severities and estimate how long locks are held')
     .option('--config <file>', 'read this config file')
     .option('--no-color', 'disable colors')

@@ -6,8 +6,9 @@ import { describeRef, locate } from '../catalog/helpers.js';
 import { defaultConfig, type ResolvedConfig } from '../config/load.js';
 import { runMigrationRules } from '../migration/run.js';
 import type { MigrationContext } from '../migration/types.js';
-import { analyze, countFindings, type ReviewOutput } from '../pipeline.js';
-import { type ChangeEntry, type ObjectRef, type Finding, type ReviewResult, type Severity, type Verdict } from '../result.js';
+import { analyze, countFindings, loadCatalog, type ReviewOutput } from '../pipeline.js';
+import { alignWithDesign } from './alignment.js';
+import { type ChangeEntry, type DriftEntry, type ObjectRef, type Finding, type ReviewResult, type Severity, type Verdict } from '../result.js';
 import { allRules } from '../rules/index.js';
 import { evaluateRules, fingerprint, numberFindings, type DraftFinding } from '../rules/run.js';
 import { diffCatalogs, likelyRenames, rollbackSql, verifyRollback, type CatalogChange, type RenamePair } from './index.js';
@@ -24,6 +25,8 @@ export interface DiffOptions {
   pgVersion?: number;
   /** A read-only postgres:// URL of the database the migration will run on: table sizes raise or lower severities. */
   target?: string;
+  /** A design (any source: a design doc, a Prisma schema, …): the changed tables are compared with it. */
+  expect?: string;
   schemas?: string[];
 }
 
@@ -188,7 +191,19 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
       }
     }
     const verified = problems.length === 0;
-    const { verdict, reasons } = verdictFor(findings, verified);
+    const { verdict: v, reasons } = verdictFor(findings, verified);
+    let verdict = v;
+    let drift: DriftEntry[] | undefined;
+    if (opts.expect) {
+      const expected = await loadCatalog(opts.expect, { cwd, ...(opts.schemas ? { schemas: opts.schemas } : {}) });
+      const changedTables = new Set(rawChanges.map((c) => `${c.object.schema}.${c.object.kind === 'table' ? c.object.name : c.object.table}`));
+      drift = alignWithDesign(expected.catalog, head, changedTables);
+      const deviations = drift.filter((d) => d.kind !== 'extra-table');
+      if (deviations.length > 0) {
+        reasons.push(`${deviations.length} deviation${deviations.length === 1 ? '' : 's'} of the changed tables from ${expected.source.path}`);
+        if (verdict === 'approve') verdict = 'approve-with-comments';
+      }
+    }
 
     const result: ReviewResult = {
       ...headOut.result,
@@ -198,6 +213,7 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
       changes,
       rollback: { sql: plan.sql, irreversible: plan.irreversible, verified, problems },
       verdictReasons: reasons,
+      ...(drift ? { drift } : {}),
       existingDebt: { count: debt.length, bySeverity: countFindings(debt) },
     };
     result.notes = [

@@ -55,6 +55,14 @@ export function renderDiffMarkdown(result: ReviewResult): string {
   out.push(...findingList('Should fix', shouldFix, 'Worth fixing in this PR; none of them blocks the merge alone.'));
   out.push(...findingList('Notes', notes, 'Observations.'));
   out.push('## What the change does', '', ...changesTable(result), '');
+  if (result.drift) {
+    const dev = result.drift;
+    out.push('## Alignment with the design', '');
+    if (dev.length === 0) out.push('The changed tables match the design.', '');
+    else {
+      out.push(table(['Deviation', 'Object', 'Design', 'This change'], dev.map((d) => [d.kind, code(d.objects.map(describeRef).join(', ')), cell(d.expected), cell(d.actual)])), '');
+    }
+  }
 
   const rb = result.rollback;
   if (rb) {
