@@ -1,6 +1,6 @@
 /** `schemasage diff` as a user runs it: exit codes, the PR comment, bad arguments. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,5 +65,26 @@ describe('schemasage diff', () => {
     expect(json.notes[0].message).toContain('on top of migrations@HEAD~1');
     expect(json.summary.verdict).toBe('block');
     expect(json.findings.map((f: { rule: string }) => f.rule)).toContain('add-required-column');
+  });
+
+  it('flags an unconcurrent index, a required column, a type change and a rename in one PR, but not the varchar widening beside them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schemasage-diff-accept-'));
+    cpSync(resolve(BASE), join(dir, 'migrations'), { recursive: true });
+    writeFileSync(join(dir, 'migrations', '006_accept.sql'), [
+      'CREATE INDEX tasks_due_on_idx ON tasks (due_on);',
+      'ALTER TABLE tasks ADD COLUMN priority integer NOT NULL;',
+      'ALTER TABLE attachments ALTER COLUMN size_bytes TYPE bigint;',
+      'ALTER TABLE tasks RENAME COLUMN title TO summary;',
+      'ALTER TABLE projects ALTER COLUMN name TYPE varchar(200);',
+      '',
+    ].join('\n'));
+    const r = await runCli(['diff', resolve(BASE), join(dir, 'migrations'), '--format', 'json', '--fail-on', 'none']);
+    const json = JSON.parse(r.stdout);
+    const by = (rule: string) => json.findings.filter((f: { rule: string }) => f.rule === rule).map((f: { objects: Array<{ table?: string; name?: string }> }) => `${f.objects[0]?.table ?? ''}.${f.objects[0]?.name ?? ''}`);
+    expect(by('index-not-concurrent')).toEqual(['tasks.tasks_due_on_idx']);
+    expect(by('add-required-column')).toEqual(['tasks.priority']);
+    expect(by('column-type-change-rewrites')).toEqual(['attachments.size_bytes']);
+    expect(by('rename-breaks-clients')).toEqual(['tasks.title']);
+    expect(json.rollback.verified).toBe(true);
   });
 });
