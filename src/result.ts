@@ -63,6 +63,24 @@ export interface TenancySummary {
   evidence: string;
 }
 
+export interface MigrationQuality {
+  /** The files that make up the change. */
+  files: string[];
+  statements: number;
+  /** Statements Postgres rejected. */
+  failed: number;
+  /** The change opens its own transaction(s). */
+  transactions: boolean;
+  /** A SET lock_timeout comes before the first statement that locks an existing table. */
+  lockTimeout: boolean;
+  /** CREATE/DROP INDEX CONCURRENTLY statements. */
+  concurrent: number;
+  /** INSERT/UPDATE/DELETE statements. */
+  dataChanges: number;
+  /** Only creates: no existing object is altered or dropped. */
+  additive: boolean;
+}
+
 export type Verdict = 'approve' | 'approve-with-comments' | 'changes-requested' | 'block';
 
 export interface ChangeEntry {
@@ -132,6 +150,8 @@ export interface ReviewResult {
   changes?: ChangeEntry[];
   /** diff: SQL taking head back to base, verified in the engine. */
   rollback?: RollbackResult;
+  /** diff: how the migration itself is written (seed 002's "Migration quality"). */
+  migration?: MigrationQuality;
   /** diff --expect, check, review --expect: where the schema deviates from the design. */
   drift?: DriftEntry[];
   /** diff: why the verdict is what it is, most important first. */

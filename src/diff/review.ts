@@ -213,6 +213,16 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
       changes,
       rollback: { sql: plan.sql, irreversible: plan.irreversible, verified, problems },
       verdictReasons: reasons,
+      migration: {
+        files: shape.newFiles,
+        statements: shape.change.length,
+        failed: run.applied.filter((a) => a.error).length,
+        transactions: shape.change.some((st) => /^(begin|start\s+transaction)\b/i.test(st.sql.trim())),
+        lockTimeout: shape.change.some((st) => /^set\s+(local\s+)?lock_timeout\s*(=|to)\s*'?[1-9]/i.test(st.sql.trim())),
+        concurrent: shape.change.filter((st) => /\bconcurrently\b/i.test(st.sql)).length,
+        dataChanges: shape.change.filter((st) => /^(insert|update|delete|merge)\b/i.test(st.sql.trim())).length,
+        additive: rawChanges.every((c) => c.action === 'created'),
+      },
       ...(drift ? { drift } : {}),
       existingDebt: { count: debt.length, bySeverity: countFindings(debt) },
     };

@@ -55,6 +55,21 @@ export function renderDiffMarkdown(result: ReviewResult): string {
   out.push(...findingList('Should fix', shouldFix, 'Worth fixing in this PR; none of them blocks the merge alone.'));
   out.push(...findingList('Notes', notes, 'Observations.'));
   out.push('## What the change does', '', ...changesTable(result), '');
+  const m = result.migration;
+  if (m) {
+    const yes = (b: boolean) => (b ? 'yes' : 'no');
+    out.push('## Migration quality', '');
+    out.push(table(['Aspect', 'Assessment'], [
+      ['Files', m.files.length > 0 ? m.files.map(code).join(', ') : '—'],
+      ['Statements', `${m.statements}${m.failed > 0 ? `, **${m.failed} rejected by PostgreSQL**` : ', all apply'}`],
+      ['Shape', m.additive ? 'purely additive (the safest kind): nothing existing is altered or dropped' : 'alters or drops existing objects: see the findings above'],
+      ['Own transaction', m.transactions ? 'yes (CONCURRENTLY statements must stay outside it)' : 'no'],
+      ['lock_timeout set', m.additive ? `${yes(m.lockTimeout)} (not needed for new objects)` : yes(m.lockTimeout)],
+      ['CONCURRENTLY', String(m.concurrent)],
+      ['Data changes', m.dataChanges === 0 ? 'none' : `${m.dataChanges} INSERT/UPDATE/DELETE statement${m.dataChanges === 1 ? '' : 's'}: backfills belong in batched jobs, not schema migrations`],
+      ['Rollback', result.rollback ? (result.rollback.verified ? `generated and verified${result.rollback.irreversible.length > 0 ? `; ${result.rollback.irreversible.length} irreversible step${result.rollback.irreversible.length === 1 ? '' : 's'}` : ''}` : 'generated, not verified') : '—'],
+    ]), '');
+  }
   if (result.drift) {
     const dev = result.drift;
     out.push('## Alignment with the design', '');

@@ -23,7 +23,8 @@ describe('schemasage diff', () => {
     const r = await runCli(['diff', BASE, 'test/fixtures/diff/additive/migrations', '--format', 'md']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^# Migration review: ✅ Approve/);
-    for (const heading of ['## Verdict', '## What the change does', '## Rollback']) expect(r.stdout).toContain(heading);
+    for (const heading of ['## Verdict', '## What the change does', '## Migration quality', '## Rollback']) expect(r.stdout).toContain(heading);
+    expect(r.stdout).toContain('purely additive');
     expect(r.stdout).not.toContain('## Must fix before merging');
   });
 
