@@ -8,7 +8,7 @@
  */
 import type { Catalog } from '../catalog/model.js';
 import { introspect } from '../catalog/introspect.js';
-import { applyProvenance, buildProvenanceIndex } from '../catalog/provenance.js';
+import { applyModelLocations, applyProvenance, buildProvenanceIndex } from '../catalog/provenance.js';
 import { applyStatements } from '../engine/apply.js';
 import { openPGlite } from '../engine/pglite.js';
 import { pgErrorInfo, type EngineSession } from '../engine/session.js';
@@ -20,6 +20,7 @@ import { resolve } from 'node:path';
 import { loadSourceAtRef, parseGitRef } from '../sources/git.js';
 import { loadFileSource } from '../sources/index.js';
 import { splitStatementsSync } from '../sources/split.js';
+import { rollbackSql } from './rollback.js';
 import type { LoadedSource, SqlFile, Statement } from '../sources/types.js';
 
 /** The part of `before` that `after` shares, and the statements `after` adds. */
@@ -96,6 +97,10 @@ export async function runPr(after: LoadedSource, shape: PrShape, opts: { schemas
       shim: after.supabase ? { schemas: SUPABASE_SHIM_SCHEMAS } : null,
     });
     applyProvenance(c, buildProvenanceIndex(statements));
+    if (after.locations) {
+      applyModelLocations(c, after.locations);
+      c.modelLocations = after.locations;
+    }
     return c;
   };
   try {
@@ -174,6 +179,32 @@ async function loadPrSource(arg: string, cwd: string): Promise<LoadedSource> {
   if (ref) return loadSourceAtRef(ref, cwd, (p, c) => loadFileSource(p, { cwd: c }));
   if (!existsSync(resolve(cwd, arg))) throw new SchemasageError(`no such file or directory: ${arg}`);
   return loadFileSource(arg, { cwd });
+}
+
+/**
+ * Two schemas rather than two migration folders (Prisma schemas, SQL dumps, …): the change is the
+ * DDL that takes the one to the other, generated from their catalogs (lock-aware, like a careful
+ * hand-written migration). Returns the source to run (before's statements, then the generated ones),
+ * its shape, and the after-catalog with the user's own locations for the design findings.
+ */
+export async function stateChange(before: LoadedSource, after: LoadedSource, opts: { schemas?: string[] } = {}): Promise<{ source: LoadedSource; shape: PrShape; afterCatalog: Catalog }> {
+  const whole = (src: LoadedSource): PrShape => ({ prefix: src.statements, change: [], newFiles: [] });
+  const b = await runPr(before, whole(before), opts);
+  await b.session.close();
+  const a = await runPr(after, whole(after), opts);
+  await a.session.close();
+  // rollbackSql(x, y) writes the SQL that takes y back to x: here, from before's schema to after's.
+  const forward = rollbackSql(a.head, b.head);
+  const label = `${after.path} (migration generated from ${before.path})`;
+  const generated = splitStatementsSync({ path: label, text: forward.sql }, before.statements.length);
+  const source: LoadedSource = {
+    ...before,
+    statements: [...before.statements, ...generated],
+    supabase: before.supabase || after.supabase,
+    notes: [...before.notes, ...after.notes],
+    locations: null,
+  };
+  return { source, shape: { prefix: before.statements, change: generated, newFiles: [label] }, afterCatalog: a.head };
 }
 
 export async function loadPrSources(beforeArg: string, afterArg: string, cwd: string): Promise<{ before: LoadedSource; after: LoadedSource }> {

@@ -12,7 +12,7 @@ import { type ChangeEntry, type DriftEntry, type ObjectRef, type Finding, type R
 import { allRules } from '../rules/index.js';
 import { evaluateRules, fingerprint, numberFindings, type DraftFinding } from '../rules/run.js';
 import { diffCatalogs, likelyRenames, rollbackSql, verifyRollback, type CatalogChange, type RenamePair } from './index.js';
-import { applyGenerated, loadPrSources, runPr, splitPr, type AppliedStatement } from './pr.js';
+import { applyGenerated, loadPrSources, runPr, splitPr, stateChange, type AppliedStatement } from './pr.js';
 import { introspect } from '../catalog/introspect.js';
 import { SUPABASE_SHIM_SCHEMAS } from '../engine/shims/supabase.js';
 import { openLive } from '../engine/postgres.js';
@@ -110,9 +110,19 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
   const t0 = performance.now();
   const { before, after } = await loadPrSources(beforeArg, afterArg, cwd);
   const loadMs = performance.now() - t0;
-  const shape = splitPr(before, after);
+  let shape = splitPr(before, after);
+  let runSource = after;
+  let designHead: Catalog | null = null;
+  const schemaOpts = opts.schemas ? { schemas: opts.schemas } : {};
+  const migrations = before.kind === 'migrations' && after.kind === 'migrations';
+  if (!migrations && shape.prefix.length === 0 && before.statements.length > 0) {
+    const state = await stateChange(before, after, schemaOpts);
+    shape = state.shape;
+    runSource = state.source;
+    designHead = state.afterCatalog;
+  }
   const t1 = performance.now();
-  const run = await runPr(after, shape, opts.schemas ? { schemas: opts.schemas } : {});
+  const run = await runPr(runSource, shape, schemaOpts);
   try {
     const applyMs = performance.now() - t1;
     const t2 = performance.now();
@@ -141,7 +151,7 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
     // Design findings on what changed: those head has and base did not.
     const review = { ...config.review };
     const baseFingerprints = new Set(evaluateRules(base, allRules, { settings: config.settings, review }).findings.map((f) => f.fingerprint));
-    const headOut = analyze({ catalog: head, source: { kind: after.kind, path: after.path, layout: after.layout }, timings: { loadMs, applyMs, introspectMs: 0, analyzeMs: 0, renderMs: 0 }, fromCache: false }, 'diff', { config, baseline: null });
+    const headOut = analyze({ catalog: designHead ?? head, source: { kind: after.kind, path: after.path, layout: after.layout }, timings: { loadMs, applyMs, introspectMs: 0, analyzeMs: 0, renderMs: 0 }, fromCache: false }, 'diff', { config, baseline: null });
     // A finding is the change's when base did not have it and what it blames (its first object) is
     // something the change created or altered; otherwise it is existing debt the change only touched
     // (e.g. one more column joining an old inconsistency).
@@ -226,6 +236,13 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
       ...(drift ? { drift } : {}),
       existingDebt: { count: debt.length, bySeverity: countFindings(debt) },
     };
+    if (designHead) {
+      result.notes.unshift({
+        kind: 'info',
+        message: `${before.path} and ${after.path} are schemas, not migration folders: the change was judged as the lock-aware migration schemasage generated between them — review the migration your tool generates against these findings too`,
+        location: null,
+      });
+    }
     result.notes = [
       { kind: 'info', message: `the change: ${shape.newFiles.length === 0 ? 'no new files' : shape.newFiles.join(', ')} (${shape.change.length} statement${shape.change.length === 1 ? '' : 's'}) on top of ${before.path}`, location: null },
       ...result.notes,

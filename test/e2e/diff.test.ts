@@ -88,4 +88,25 @@ describe('schemasage diff', () => {
     expect(by('rename-breaks-clients')).toEqual(['tasks.title']);
     expect(json.rollback.verified).toBe(true);
   });
+
+  it('diffs two schemas that are not migration folders through the migration generated between them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schemasage-diff-state-'));
+    writeFileSync(join(dir, 'before.sql'), [
+      'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE, nickname text);',
+      'CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total_cents integer NOT NULL, note varchar(50));',
+      'CREATE INDEX orders_user_id_idx ON orders (user_id);',
+    ].join('\n'));
+    writeFileSync(join(dir, 'after.sql'), [
+      'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE);',
+      'CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), total_cents bigint NOT NULL, note varchar(200));',
+      'CREATE INDEX orders_user_id_idx ON orders (user_id);',
+    ].join('\n'));
+    const r = await runCli(['diff', 'before.sql', 'after.sql', '--format', 'json', '--fail-on', 'none'], { cwd: dir });
+    const json = JSON.parse(r.stdout);
+    const rules = json.findings.map((f: { rule: string; objects: Array<{ name?: string }> }) => `${f.rule}:${f.objects[0]?.name}`);
+    expect(rules).toEqual(expect.arrayContaining(['column-type-change-rewrites:total_cents', 'drop-column:nickname']));
+    expect(rules.filter((x: string) => x.endsWith(':note'))).toEqual([]);
+    expect(json.notes.map((n: { message: string }) => n.message).join('\n')).toContain('are schemas, not migration folders');
+    expect(json.rollback.verified).toBe(true);
+  });
 });
