@@ -29,7 +29,7 @@ import { loadFileSource } from './sources/index.js';
 import { prismaMigrationDrift } from './sources/prisma/drift.js';
 import { prismaSnippet } from './sources/prisma/snippets.js';
 import { drizzleSnippet } from './sources/drizzle/snippets.js';
-import type { LoadedSource } from './sources/types.js';
+import type { LoadedSource, Statement } from './sources/types.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface LoadOptions {
@@ -67,9 +67,9 @@ function cacheKey(src: LoadedSource, opts: LoadOptions): string {
 }
 
 /** Extensions named by CREATE EXTENSION statements, so PGlite can register them up front. */
-function requestedExtensions(src: LoadedSource): string[] {
+export function requestedExtensions(statements: readonly Statement[]): string[] {
   const names: string[] = [];
-  for (const s of src.statements) {
+  for (const s of statements) {
     const node = (s.ast as { CreateExtensionStmt?: { extname?: string } }).CreateExtensionStmt;
     if (node?.extname) names.push(node.extname);
   }
@@ -112,7 +112,7 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
   t = now();
   const session: EngineSession = opts.shadowDb
     ? await openShadow(opts.shadowDb, { supabase: src.supabase })
-    : await openPGlite({ supabase: src.supabase, extensions: requestedExtensions(src) });
+    : await openPGlite({ supabase: src.supabase, extensions: requestedExtensions(src.statements) });
   let catalog: Catalog;
   try {
     const applied = await applyStatements(session, src.statements);

@@ -11,6 +11,7 @@ import { introspect } from '../catalog/introspect.js';
 import { applyModelLocations, applyProvenance, buildProvenanceIndex } from '../catalog/provenance.js';
 import { applyStatements } from '../engine/apply.js';
 import { openPGlite } from '../engine/pglite.js';
+import { requestedExtensions } from '../pipeline.js';
 import { pgErrorInfo, type EngineSession } from '../engine/session.js';
 import { SUPABASE_SHIM_SCHEMAS } from '../engine/shims/supabase.js';
 import { SchemasageError } from '../errors.js';
@@ -151,14 +152,6 @@ export async function runPr(after: LoadedSource, shape: PrShape, opts: { schemas
   return { base, head, applied, session, introspectHead: () => introspectNow(seen) };
 }
 
-function requestedExtensions(statements: Statement[]): string[] {
-  const names: string[] = [];
-  for (const s of statements) {
-    const node = (s.ast as { CreateExtensionStmt?: { extname?: string } }).CreateExtensionStmt;
-    if (node?.extname) names.push(node.extname);
-  }
-  return names;
-}
 
 /** Applies generated SQL (a rollback) in the session; the first statement Postgres rejects is returned. */
 export async function applyGenerated(session: EngineSession, sql: string, label: string): Promise<{ message: string; statement: string } | null> {
