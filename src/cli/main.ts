@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { readBaseline, writeBaseline } from '../config/baseline.js';
 import { DEFAULT_BASELINE_FILE, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { SchemasageError } from '../errors.js';
+import { checkSources, driftAgainst } from '../diff/check.js';
 import { reviewPr } from '../diff/review.js';
 import { isPostgresUrl } from '../engine/postgres.js';
 import { analyze, loadCatalog, type LoadOptions } from '../pipeline.js';
@@ -31,6 +32,7 @@ interface CommonFlags {
 }
 
 interface ReviewFlags extends CommonFlags {
+  expect?: string;
   format: Format;
   out?: string;
   /** Unset: the config's failOn, else high. */
@@ -80,7 +82,8 @@ function writeOut(out: string, text: string, source: string | null): void {
 function exitCodeFor(result: ReviewResult, failOn: Severity | 'none'): number {
   if (failOn === 'none') return 0;
   const limit = SEVERITIES.indexOf(failOn);
-  return result.findings.some((f) => SEVERITIES.indexOf(f.severity) <= limit) ? 1 : 0;
+  const over = (s: Severity) => SEVERITIES.indexOf(s) <= limit;
+  return result.findings.some((f) => over(f.severity)) || (result.drift ?? []).some((d) => over(d.severity)) ? 1 : 0;
 }
 
 function printTimings(result: ReviewResult, fromCache: boolean): void {
@@ -97,6 +100,7 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
   const baseline = flags.writeBaseline ? null : flags.baseline !== undefined ? readBaseline(flags.baseline, { required: true }) : undefined;
   const loaded = await loadCatalog(source ?? null, loadOptions(flags, config));
   const out = analyze(loaded, 'review', { config, ...(baseline !== undefined ? { baseline } : {}) });
+  if (flags.expect) out.result.drift = (await driftAgainst(loaded, flags.expect, { cache: flags.cache })).drift;
   if (flags.writeBaseline) {
     const target = flags.baseline ?? config.baseline ?? DEFAULT_BASELINE_FILE;
     const shown = relativeToCwd(resolve(target));
@@ -137,6 +141,27 @@ function emitAnnotations(result: ReviewResult, flags: ReviewFlags): void {
   });
   if (flags.out || flags.format === 'text') process.stdout.write(text);
   else process.stderr.write(text);
+}
+
+interface CheckFlags extends CommonFlags {
+  expect: string;
+  format: Format;
+  out?: string;
+  failOn?: Severity | 'none';
+}
+
+async function runCheck(actual: string | undefined, flags: CheckFlags): Promise<number> {
+  const config = configFor(actual, flags);
+  const schemas = flags.schema?.length ? flags.schema : config.schemas ?? undefined;
+  const out = await checkSources(actual ?? null, flags.expect, { config, cache: flags.cache, ...(schemas ? { schemas } : {}) });
+  const text = render(flags.format, out, { color: useColor(flags, Boolean(flags.out)) });
+  if (flags.out) {
+    writeOut(flags.out, text, actual ?? null);
+    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
 }
 
 interface DiffFlags {
@@ -230,10 +255,23 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
+    .option('--expect <source>', 'also report where the schema drifted from this expected schema (a design doc, a Prisma schema, migrations, …)')
     .option('--baseline <file>', 'suppress the findings recorded in this baseline file (default: the config\'s "baseline", when the file exists)')
     .option('--write-baseline', `record the current findings in the baseline file (--baseline, the config's "baseline", else ${DEFAULT_BASELINE_FILE}) and exit 0`)
     .action(async (source: string | undefined, flags: ReviewFlags) => setExit(await runReview(source, flags)));
   void reviewCmd;
+
+  addCommon(
+    program
+      .command('check')
+      .description('drift: where the actual schema (often a live database) deviates from the expected one, each difference with the SQL that brings actual to expected')
+      .argument('[actual]', 'the schema as it is: a postgres:// URL, migrations, a .sql dump, … (default: the PG* environment)'),
+  )
+    .requiredOption('--expect <source>', 'the schema as designed: a Markdown design doc (only the tables it defines are compared), a Prisma schema, migrations, a .sql file, …')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a difference is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
+    .action(async (actual: string | undefined, flags: CheckFlags) => setExit(await runCheck(actual, flags)));
 
   program
     .command('diff')

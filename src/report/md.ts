@@ -287,8 +287,20 @@ function capabilityBlock(f: Finding): string[] {
 }
 
 // 7. Drift (--expect), data audit (--audit), migration review (diff).
-export function driftSection(_input: MarkdownInput): string | null {
-  return null;
+export function driftSection({ result }: MarkdownInput): string | null {
+  const drift = result.drift;
+  if (!drift) return null;
+  if (drift.length === 0) return ['## Drift', '', 'No drift: the schema matches the expected one.'].join('\n');
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  const ordered = [...drift].sort((a, b) => rank(a.severity) - rank(b.severity));
+  const out = ['## Drift', '', `${drift.length} difference${drift.length === 1 ? '' : 's'} from the expected schema. Names that differ only by auto-generated constraint or index naming are compared by meaning and are not listed.`, ''];
+  out.push(table(['Severity', 'Kind', 'Object', 'Expected', 'Actual'], ordered.map((d) => [SEVERITY_NAMES[d.severity], d.kind, code(d.objects.map(describeRef).join(' → ')), cell(d.expected), cell(d.actual)])), '');
+  const fixes = ordered.filter((d) => d.fix && d.fix.sql.trim() !== '');
+  if (fixes.length > 0) {
+    out.push('**SQL that brings the actual schema to the expected one** (lock-aware; review before running, data-losing steps are commented in the statements):', '');
+    out.push(fenced('sql', fixes.map((d) => `-- ${d.kind}: ${d.objects.map(describeRef).join(' → ')}\n${(d.fix?.sql ?? '').trim()}`).join('\n\n')), '');
+  }
+  return out.join('\n').trimEnd();
 }
 export function auditSection(_input: MarkdownInput): string | null {
   return null;

@@ -3,6 +3,7 @@
  * location so editors and terminals can jump to it, the message indented below, summary last
  * (the last thing on screen is the verdict). Fits a 100-column terminal.
  */
+import { describeRef } from '../catalog/helpers.js';
 import pc from 'picocolors';
 import type { Catalog } from '../catalog/model.js';
 import { SEVERITIES, type Finding, type ReviewResult, type Severity } from '../result.js';
@@ -109,7 +110,20 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
     lines.push('');
   }
   lines.push(...missingLines(result.findings, idWidth, c));
-  if (result.findings.length === 0) {
+  if (result.drift) {
+    if (result.drift.length === 0) lines.push(c.green('No drift: the schema matches the expected one.'), '');
+    else {
+      lines.push(c.bold(`DRIFT (${result.drift.length})`));
+      const kindWidth = Math.min(24, Math.max(...result.drift.map((d) => d.kind.length)));
+      const rank = (sev: Severity) => SEVERITIES.indexOf(sev);
+      for (const d of [...result.drift].sort((a, b) => rank(a.severity) - rank(b.severity))) {
+        lines.push(`  ${paints[d.severity](d.severity.padEnd(8))} ${d.kind.padEnd(kindWidth)}  ${d.objects.map(describeRef).join(' → ')}`);
+        lines.push(c.dim(`      expected ${d.expected} · actual ${d.actual}`));
+      }
+      lines.push('');
+    }
+  }
+  if (result.findings.length === 0 && !(result.command === 'check')) {
     lines.push(c.green('No findings.'));
     lines.push('');
   }
@@ -143,7 +157,7 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
   }
   lines.push(
     `         ${s.tables} ${s.tables === 1 ? 'table' : 'tables'} · ${s.indexes} ${s.indexes === 1 ? 'index' : 'indexes'} · ` +
-      `${s.foreignKeys} foreign ${s.foreignKeys === 1 ? 'key' : 'keys'} · grade ${c.bold(grade)}`,
+      `${s.foreignKeys} foreign ${s.foreignKeys === 1 ? 'key' : 'keys'} · ${result.command === 'check' ? `${(result.drift ?? []).length} differences` : `grade ${c.bold(grade)}`}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,47 @@
+/**
+ * `schemasage check <actual> --expect <expected>` and `review --expect`: does the actual schema
+ * (often a live database) still match the design?
+ */
+import type { ResolvedConfig } from '../config/load.js';
+import { analyze, loadCatalog, type LoadedCatalog, type ReviewOutput } from '../pipeline.js';
+import { SEVERITIES, type DriftEntry, type Severity } from '../result.js';
+import { checkDrift } from './drift.js';
+
+export interface CheckOptions {
+  cwd?: string;
+  config?: ResolvedConfig;
+  schemas?: string[];
+  cache?: boolean;
+}
+
+/** Drift of an already loaded actual catalog from the expected source. */
+export async function driftAgainst(actual: LoadedCatalog, expectArg: string, opts: CheckOptions = {}): Promise<{ drift: DriftEntry[]; expectedPath: string }> {
+  const expected = await loadCatalog(expectArg, { ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.schemas ? { schemas: opts.schemas } : {}), ...(opts.cache === false ? { cache: false } : {}) });
+  // A design doc defines some tables and references others: compare only what it defines.
+  const partial = expected.source.kind === 'markdown';
+  return { drift: checkDrift(actual.catalog, expected.catalog, { partial }), expectedPath: expected.source.path };
+}
+
+function countBySeverity(drift: DriftEntry[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const d of drift) counts[d.severity]++;
+  return counts;
+}
+
+export async function checkSources(actualArg: string | null, expectArg: string, opts: CheckOptions = {}): Promise<ReviewOutput> {
+  const actual = await loadCatalog(actualArg, { ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.schemas ? { schemas: opts.schemas } : {}), ...(opts.cache === false ? { cache: false } : {}) });
+  const out = analyze(actual, 'check', { ...(opts.config ? { config: opts.config } : {}), baseline: null });
+  const { drift, expectedPath } = await driftAgainst(actual, expectArg, opts);
+  // check reports drift, not the review rules: the summary counts drift entries by severity.
+  out.result.findings = [];
+  out.result.suppressed = [];
+  out.result.summary = { ...out.result.summary, findings: countBySeverity(drift), suppressed: 0 };
+  delete out.result.summary.grade;
+  out.result.drift = drift;
+  out.result.notes.unshift({
+    kind: 'info',
+    message: drift.length === 0 ? `${out.result.source.path} matches ${expectedPath}` : `${drift.length} difference${drift.length === 1 ? '' : 's'} between ${out.result.source.path} (actual) and ${expectedPath} (expected)`,
+    location: null,
+  });
+  return out;
+}
