@@ -158,6 +158,17 @@ describe('add-required-column', () => {
 });
 
 describe('set-not-null-scans-table', () => {
+  it('is critical when the column was added empty earlier in the PR: the deploy would fail on any row', () => {
+    const found = of('set-not-null-scans-table', 'ALTER TABLE users ADD COLUMN plan text;\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;');
+    expect(found.map((f) => f.severity)).toEqual(['critical']);
+    expect(found[0]?.title).toContain('this deploy would fail');
+    expect(found[0]?.location?.line).toBe(2);
+  });
+  it('is the ordinary scan finding once the PR backfills the new column first', () => {
+    const found = of('set-not-null-scans-table', "ALTER TABLE users ADD COLUMN plan text;\nUPDATE users SET plan = 'free';\nALTER TABLE users ALTER COLUMN plan SET NOT NULL;");
+    expect(found.map((f) => f.severity)).not.toContain('critical');
+    expect(found[0]?.title ?? '').not.toContain('would fail');
+  });
   const withCheck = (): Catalog => {
     const c = base();
     c.tables[0]?.constraints.push(check('users_name_nn', 'CHECK ((name IS NOT NULL))', ['name']));
