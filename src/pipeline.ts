@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Catalog, LoadNote } from './catalog/model.js';
 import { isPartition, userTables, userViews } from './catalog/helpers.js';
 import { introspect } from './catalog/introspect.js';
@@ -18,10 +18,12 @@ import { openPGlite, PGLITE_VERSION } from './engine/pglite.js';
 import { isPostgresUrl, maskUrl, openLive, openShadow } from './engine/postgres.js';
 import type { EngineSession } from './engine/session.js';
 import { SUPABASE_SHIM_SCHEMAS } from './engine/shims/supabase.js';
+import { shownPath } from './paths.js';
 import { SchemasageError } from './errors.js';
 import { healthGrade } from './report/grade.js';
 import { SEVERITIES, type Finding, type Layout, type ReviewResult, type Severity, type SourceKind, type Timings } from './result.js';
 import { allRules } from './rules/index.js';
+import type { Rule } from './rules/types.js';
 import { evaluateRules, numberFindings } from './rules/run.js';
 import { inferTenant } from './rules/tenancy/tenant.js';
 import { loadAtRef, parseGitRef } from './sources/git.js';
@@ -136,7 +138,7 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
     catalog.inlineIgnores = inlineIgnoresOf(src.statements);
     if (src.supabase) catalog.notes.push(supabaseNote(src));
     if (src.kind === 'migrations' && src.layout === 'prisma') {
-      catalog.notes.push(...(await prismaMigrationDrift(resolve(cwd, src.path), catalog, (abs) => displayFrom(cwd, abs), cwd)));
+      catalog.notes.push(...(await prismaMigrationDrift(resolve(cwd, src.path), catalog, (abs) => shownPath(abs, cwd), cwd)));
     }
     timings.introspectMs = now() - t;
   } finally {
@@ -146,11 +148,6 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
   return { catalog, source, timings, fromCache: false };
 }
 
-/** A path as the user sees it: relative to cwd when inside it. */
-function displayFrom(cwd: string, abs: string): string {
-  const rel = relative(cwd, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
-}
 
 function supabaseNote(src: LoadedSource): LoadNote {
   return {
@@ -221,6 +218,8 @@ export interface AnalyzeOptions {
    * null: none (e.g. while writing a new baseline).
    */
   baseline?: LoadedBaseline | null;
+  /** The rules to run (default: all review rules). `check` reports drift only and runs none. */
+  rules?: readonly Rule[];
 }
 
 /**
@@ -235,7 +234,7 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
   const t = now();
   // Prisma keeps @updatedAt columns current, Drizzle $onUpdate ones: rules that judge triggers need to know.
   const orm = config.review.orm ?? (loaded.source.kind === 'prisma' || loaded.source.kind === 'drizzle' ? loaded.source.kind : null);
-  const evaluated = evaluateRules(catalog, allRules, { settings: config.settings, review: { ...config.review, orm } });
+  const evaluated = evaluateRules(catalog, opts.rules ?? allRules, { settings: config.settings, review: { ...config.review, orm } });
   const outcome = applySuppressions(evaluated, { catalog, config, baseline });
   const findings = numberFindings(outcome.kept);
   addOrmSnippets(findings, loaded);
@@ -243,8 +242,7 @@ export function analyze(loaded: LoadedCatalog, command: ReviewResult['command'] 
   const notes: ReviewResult['notes'] = catalog.notes.map((n) => ({ kind: n.kind, message: n.message, location: n.location }));
   notes.push(...outcome.notes);
   if (opts.baseline === undefined && config.baseline && !baseline) {
-    const rel = relative(process.cwd(), config.baseline);
-    const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : config.baseline;
+    const shown = shownPath(config.baseline);
     notes.push({ kind: 'baseline', message: `the baseline file ${shown} named in ${config.path ?? 'the configuration'} does not exist yet; create it with --write-baseline`, location: null });
   }
   const tables = userTables(catalog);

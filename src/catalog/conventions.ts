@@ -51,7 +51,7 @@ export function pluralityOf(name: string): 'plural' | 'singular' | null {
   const last = words[words.length - 1];
   if (!last || UNCOUNTABLE.has(last)) return null;
   if (/(ss|us|is|ics)$/.test(last)) return null;
-  if (last === 'people' || last === 'children' || last === 'men' || last === 'women') return 'plural';
+  if (last === 'children' || last === 'men' || last === 'women') return 'plural';
   return /s$/.test(last) ? 'plural' : 'singular';
 }
 

@@ -4,9 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { readBaseline, writeBaseline } from '../config/baseline.js';
 import { DEFAULT_BASELINE_FILE, loadConfig, type ResolvedConfig } from '../config/load.js';
+import { shownPath } from '../paths.js';
 import { SchemasageError } from '../errors.js';
 import { checkSources, driftAgainst } from '../diff/check.js';
 import { reviewPr } from '../diff/review.js';
@@ -103,7 +104,7 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
   if (flags.expect) out.result.drift = (await driftAgainst(loaded, flags.expect, { cache: flags.cache })).drift;
   if (flags.writeBaseline) {
     const target = flags.baseline ?? config.baseline ?? DEFAULT_BASELINE_FILE;
-    const shown = relativeToCwd(resolve(target));
+    const shown = shownPath(resolve(target));
     if (source && resolve(source) === resolve(target)) throw new SchemasageError(`the baseline file ${shown} is the source being reviewed; refusing to overwrite it`);
     printBaselineWritten(shown, writeBaseline(target, out.result.findings));
     if (flags.baseline === undefined && config.baseline === null && !flags.quiet) {
@@ -196,10 +197,6 @@ async function runDiff(before: string, after: string, flags: DiffFlags): Promise
   return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
 }
 
-function relativeToCwd(abs: string): string {
-  const rel = relative(process.cwd(), abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
-}
 
 async function runInspect(source: string | undefined, flags: CommonFlags & { out?: string }): Promise<number> {
   const loaded = await loadCatalog(source ?? null, loadOptions(flags, configFor(source, flags)));

@@ -3,9 +3,10 @@
  * Written sorted (rule, object, fingerprint) so that regenerating it gives a readable diff.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { describeRef } from '../catalog/helpers.js';
+import { shownPath } from '../paths.js';
 import { SchemasageError } from '../errors.js';
 import { SEVERITIES, type Finding, type Severity } from '../result.js';
 
@@ -45,10 +46,7 @@ const baselineSchema = z.object({
   ),
 });
 
-function shown(abs: string, cwd: string): string {
-  const rel = relative(cwd, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
-}
+const shown = shownPath;
 
 /**
  * Reads a baseline. A missing file is an error when `required` (named by --baseline), else null

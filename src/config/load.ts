@@ -5,6 +5,7 @@
  * schemasage.config.yaml, schemasage.config.yml and a `"schemasage"` key in package.json. When the
  * source lies elsewhere (or is a database URL), the current directory is searched the same way.
  */
+import { shownPath } from '../paths.js';
 import { parseGitRef } from '../sources/git.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
@@ -61,10 +62,7 @@ export interface LoadConfigOptions {
 }
 
 /** Shown paths follow the sources' convention: relative to cwd when inside it, else absolute. */
-function displayPath(abs: string, cwd: string): string {
-  const rel = relative(cwd, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
-}
+const displayPath = shownPath;
 
 function isInside(dir: string, parent: string): boolean {
   const rel = relative(parent, dir);

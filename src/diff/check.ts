@@ -3,8 +3,8 @@
  * (often a live database) still match the design?
  */
 import type { ResolvedConfig } from '../config/load.js';
-import { analyze, loadCatalog, type LoadedCatalog, type ReviewOutput } from '../pipeline.js';
-import { SEVERITIES, type DriftEntry, type Severity } from '../result.js';
+import { analyze, countFindings, loadCatalog, type LoadedCatalog, type ReviewOutput } from '../pipeline.js';
+import type { DriftEntry } from '../result.js';
 import { checkDrift } from './drift.js';
 
 export interface CheckOptions {
@@ -22,20 +22,13 @@ export async function driftAgainst(actual: LoadedCatalog, expectArg: string, opt
   return { drift: checkDrift(actual.catalog, expected.catalog, { partial }), expectedPath: expected.source.path };
 }
 
-function countBySeverity(drift: DriftEntry[]): Record<Severity, number> {
-  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const d of drift) counts[d.severity]++;
-  return counts;
-}
 
 export async function checkSources(actualArg: string | null, expectArg: string, opts: CheckOptions = {}): Promise<ReviewOutput> {
   const actual = await loadCatalog(actualArg, { ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.schemas ? { schemas: opts.schemas } : {}), ...(opts.cache === false ? { cache: false } : {}) });
-  const out = analyze(actual, 'check', { ...(opts.config ? { config: opts.config } : {}), baseline: null });
+  const out = analyze(actual, 'check', { ...(opts.config ? { config: opts.config } : {}), baseline: null, rules: [] });
   const { drift, expectedPath } = await driftAgainst(actual, expectArg, opts);
   // check reports drift, not the review rules: the summary counts drift entries by severity.
-  out.result.findings = [];
-  out.result.suppressed = [];
-  out.result.summary = { ...out.result.summary, findings: countBySeverity(drift), suppressed: 0 };
+  out.result.summary = { ...out.result.summary, findings: countFindings(drift) };
   delete out.result.summary.grade;
   out.result.drift = drift;
   out.result.notes.unshift({

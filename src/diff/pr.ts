@@ -79,7 +79,7 @@ export interface PrRun {
   introspectHead(): Promise<Catalog>;
 }
 
-const TXN_BEGIN = /^(begin|start\s+transaction)\b/i;
+export const TXN_BEGIN = /^(begin|start\s+transaction)\b/i;
 const TXN_END = /^(commit|end|rollback|abort)\b/i;
 
 /**

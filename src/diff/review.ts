@@ -12,7 +12,8 @@ import { type ChangeEntry, type DriftEntry, type ObjectRef, type Finding, type R
 import { allRules } from '../rules/index.js';
 import { evaluateRules, fingerprint, numberFindings, type DraftFinding } from '../rules/run.js';
 import { diffCatalogs, likelyRenames, rollbackSql, verifyRollback, type CatalogChange, type RenamePair } from './index.js';
-import { applyGenerated, loadPrSources, runPr, splitPr, stateChange, type AppliedStatement } from './pr.js';
+import { applyGenerated, loadPrSources, runPr, splitPr, stateChange, TXN_BEGIN, type AppliedStatement } from './pr.js';
+import { lockTimeoutEffect, rangeVar, stmtKind } from '../migration/ast.js';
 import { introspect } from '../catalog/introspect.js';
 import { SUPABASE_SHIM_SCHEMAS } from '../engine/shims/supabase.js';
 import { openLive } from '../engine/postgres.js';
@@ -54,9 +55,8 @@ function statementTable(ast: unknown): { schema: string; name: string } | null {
     const name = names[names.length - 1];
     return name ? { schema: names.length > 1 ? (names[names.length - 2] as string) : 'public', name } : null;
   }
-  const node = Object.values(ast as Record<string, unknown>)[0] as { relation?: { relname?: string; schemaname?: string } } | undefined;
-  const rel = node?.relation;
-  return rel?.relname ? { schema: rel.schemaname ?? 'public', name: rel.relname } : null;
+  const s = stmtKind(ast);
+  return s ? rangeVar(s.body.relation) : null;
 }
 
 /** A statement Postgres rejected: the deploy would stop here. */
@@ -227,8 +227,8 @@ export async function reviewPr(beforeArg: string, afterArg: string, opts: DiffOp
         files: shape.newFiles,
         statements: shape.change.length,
         failed: run.applied.filter((a) => a.error).length,
-        transactions: shape.change.some((st) => /^(begin|start\s+transaction)\b/i.test(st.sql.trim())),
-        lockTimeout: shape.change.some((st) => /^set\s+(local\s+)?lock_timeout\s*(=|to)\s*'?[1-9]/i.test(st.sql.trim())),
+        transactions: shape.change.some((st) => TXN_BEGIN.test(st.sql.trim())),
+        lockTimeout: shape.change.some((st) => lockTimeoutEffect(st) === 'set'),
         concurrent: shape.change.filter((st) => /\bconcurrently\b/i.test(st.sql)).length,
         dataChanges: shape.change.filter((st) => /^(insert|update|delete|merge)\b/i.test(st.sql.trim())).length,
         additive: rawChanges.every((c) => c.action === 'created'),

@@ -1,4 +1,4 @@
-import type { LoadNote, Location } from '../catalog/model.js';
+import type { LoadNote } from '../catalog/model.js';
 import type { Layout } from '../result.js';
 
 export interface SqlFile {
