@@ -1,4 +1,5 @@
 /** The JSON contract (schemaVersion 1). Every renderer renders from a ReviewResult. */
+import type { AuditRunSummary } from './audit/types.js';
 import type { Location } from './catalog/model.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -110,6 +111,24 @@ export interface DriftEntry {
   fix: { sql: string } | null;
 }
 
+/** Quick health counts of one schema (seed 001's "Quick Health Check"). */
+export interface HealthCounts {
+  tables: number;
+  indexes: number;
+  foreignKeys: number;
+  views: number;
+  /** Live only: sum of pg_total_relation_size over the tables, and of their row estimates. */
+  totalBytes: number | null;
+  rowEstimate: number | null;
+}
+
+export interface HealthSummary {
+  actual: HealthCounts;
+  expected: HealthCounts;
+  /** Live only: the largest tables by total size. */
+  largest: Array<{ table: string; rowEstimate: number; totalBytes: number }>;
+}
+
 export type SourceKind = 'live' | 'migrations' | 'sql' | 'prisma' | 'drizzle' | 'dbml' | 'markdown';
 export type Layout = 'supabase' | 'prisma' | 'drizzle' | 'flyway' | 'golang-migrate' | 'goose' | 'dbmate' | 'plain';
 
@@ -158,6 +177,12 @@ export interface ReviewResult {
   verdictReasons?: string[];
   /** diff: findings of the review rules that the base already had (not blamed on the change). */
   existingDebt?: { count: number; bySeverity: Record<Severity, number> };
+  /** audit, review --audit: findings of the audit rules (same shape as findings; ids A1, A2, …). */
+  audit?: Finding[];
+  /** audit, review --audit: every check that ran, how long it took, which timed out or failed, how tables were sampled. */
+  auditRun?: AuditRunSummary;
+  /** check: counts of both schemas, and sizes and row estimates when the actual one is live. */
+  health?: HealthSummary;
   /** The tenant key, when the schema is multi-tenant (configured or inferred). */
   tenancy?: TenancySummary | null;
   notes: Array<{ kind: string; message: string; location: Location | null }>;

@@ -9,6 +9,7 @@ import { readBaseline, writeBaseline } from '../config/baseline.js';
 import { DEFAULT_BASELINE_FILE, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { shownPath } from '../paths.js';
 import { SchemasageError } from '../errors.js';
+import { attachAudit, auditDatabase, DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_SAMPLE_MIN_ROWS, terminalProgress, type SampleSettings } from '../audit/index.js';
 import { checkSources, driftAgainst } from '../diff/check.js';
 import { reviewPr } from '../diff/review.js';
 import { isPostgresUrl } from '../engine/postgres.js';
@@ -32,8 +33,16 @@ interface CommonFlags {
   config?: string;
 }
 
-interface ReviewFlags extends CommonFlags {
+/** Flags of `audit` and `review --audit`. */
+interface AuditFlags {
+  checkTimeout?: string;
+  sample?: string;
+  sampleMinRows?: string;
+}
+
+interface ReviewFlags extends CommonFlags, AuditFlags {
   expect?: string;
+  audit?: boolean;
   format: Format;
   out?: string;
   /** Unset: the config's failOn, else high. */
@@ -84,7 +93,40 @@ function exitCodeFor(result: ReviewResult, failOn: Severity | 'none'): number {
   if (failOn === 'none') return 0;
   const limit = SEVERITIES.indexOf(failOn);
   const over = (s: Severity) => SEVERITIES.indexOf(s) <= limit;
-  return result.findings.some((f) => over(f.severity)) || (result.drift ?? []).some((d) => over(d.severity)) ? 1 : 0;
+  return [...result.findings, ...(result.drift ?? []), ...(result.audit ?? [])].some((f) => over(f.severity)) ? 1 : 0;
+}
+
+/** `30s`, `500ms`, `2m` or a bare number of seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min)?\s*$/i.exec(text);
+  if (!m) throw new SchemasageError(`${flag} ${text}: expected a duration such as 30s, 500ms or 2m`);
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  const ms = unit === 'ms' ? n : unit === 's' ? n * 1000 : n * 60_000;
+  if (ms < 1) throw new SchemasageError(`${flag} ${text}: must be at least 1ms`);
+  return ms;
+}
+
+function auditSettings(flags: AuditFlags & { quiet?: boolean }): { checkTimeoutMs: number; sample: SampleSettings | null; progress: ReturnType<typeof terminalProgress> } {
+  const checkTimeoutMs = flags.checkTimeout !== undefined ? parseDuration(flags.checkTimeout, '--check-timeout') : DEFAULT_CHECK_TIMEOUT_MS;
+  let sample: SampleSettings | null = null;
+  if (flags.sample !== undefined) {
+    const percent = Number(flags.sample.replace(/%$/, ''));
+    if (!Number.isFinite(percent) || percent <= 0 || percent >= 100) throw new SchemasageError(`--sample ${flags.sample}: expected a percentage between 0 and 100 (e.g. 1 or 0.5)`);
+    const minRows = flags.sampleMinRows !== undefined ? Number(flags.sampleMinRows) : DEFAULT_SAMPLE_MIN_ROWS;
+    if (!Number.isInteger(minRows) || minRows < 0) throw new SchemasageError(`--sample-min-rows ${flags.sampleMinRows}: expected a whole number of rows`);
+    sample = { percent, minRows };
+  } else if (flags.sampleMinRows !== undefined) {
+    throw new SchemasageError('--sample-min-rows needs --sample PERCENT');
+  }
+  return { checkTimeoutMs, sample, progress: flags.quiet ? null : terminalProgress() };
+}
+
+/** Invariants Postgres rejected are bad input: the report is still written, then exit 2. */
+function invalidInvariants(invalid: string[], config: ResolvedConfig): never {
+  throw new SchemasageError(`${config.path ?? 'config'}: ${invalid.length === 1 ? 'an invariant could not be evaluated' : `${invalid.length} invariants could not be evaluated`}:\n  ${invalid.join('\n  ')}`, {
+    hint: 'each invariant\'s "sql" must be a read-only query or predicate that returns true when the data is sound',
+  });
 }
 
 function printTimings(result: ReviewResult, fromCache: boolean): void {
@@ -102,6 +144,14 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
   const loaded = await loadCatalog(source ?? null, loadOptions(flags, config));
   const out = analyze(loaded, 'review', { config, ...(baseline !== undefined ? { baseline } : {}) });
   if (flags.expect) out.result.drift = (await driftAgainst(loaded, flags.expect, { cache: flags.cache })).drift;
+  let invalid: string[] = [];
+  if (flags.audit) {
+    if (flags.writeBaseline) throw new SchemasageError('--audit and --write-baseline do not go together: the baseline records review findings');
+    const { checkTimeoutMs, sample, progress } = auditSettings(flags);
+    invalid = await attachAudit(out, { url: loaded.source.kind === 'live' ? source ?? null : null, config, checkTimeoutMs, sample, progress });
+  } else if (flags.sample !== undefined || flags.checkTimeout !== undefined) {
+    throw new SchemasageError('--sample and --check-timeout apply to the data audit: add --audit');
+  }
   if (flags.writeBaseline) {
     const target = flags.baseline ?? config.baseline ?? DEFAULT_BASELINE_FILE;
     const shown = shownPath(resolve(target));
@@ -126,6 +176,34 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
   }
   emitAnnotations(out.result, flags);
   if (flags.timings) printTimings(out.result, out.fromCache);
+  if (invalid.length > 0) invalidInvariants(invalid, config);
+  return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
+}
+
+interface AuditCmdFlags extends AuditFlags {
+  format: Format;
+  out?: string;
+  failOn?: Severity | 'none';
+  config?: string;
+  schema?: string[];
+  color: boolean;
+  quiet?: boolean;
+}
+
+async function runAuditCommand(url: string | undefined, flags: AuditCmdFlags): Promise<number> {
+  const config = loadConfig({ source: null, ...(flags.config !== undefined ? { file: flags.config } : {}) });
+  const { checkTimeoutMs, sample, progress } = auditSettings(flags);
+  const schemas = flags.schema?.length ? flags.schema : config.schemas ?? undefined;
+  const { out, invalidInvariants: invalid } = await auditDatabase(url ?? null, { config, checkTimeoutMs, sample, progress, ...(schemas ? { schemas } : {}) });
+  const text = render(flags.format, out, { color: useColor({ ...flags, cache: false }, Boolean(flags.out)) });
+  if (flags.out) {
+    writeOut(flags.out, text, null);
+    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  emitAnnotations(out.result, { ...flags, cache: false } as ReviewFlags);
+  if (invalid.length > 0) invalidInvariants(invalid, config);
   return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
 }
 
@@ -238,6 +316,8 @@ Examples:
   schemasage review db/ --format sarif --out schemasage.sarif   # for GitHub code scanning
   schemasage review db/ --write-baseline && schemasage review db/ --baseline schemasage-baseline.json
   schemasage diff base/migrations pr/migrations --format md --out review.md   # a PR's migration
+  schemasage check postgres://app@db/app --expect prisma/schema.prisma        # drift from the design
+  schemasage audit postgres://app@db/app --sample 1                           # does the data obey the rules?
   schemasage                      # reviews the source found in the current folder
 
 In GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as workflow annotations: on stdout
@@ -255,6 +335,10 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     .option('--expect <source>', 'also report where the schema drifted from this expected schema (a design doc, a Prisma schema, migrations, …)')
     .option('--baseline <file>', 'suppress the findings recorded in this baseline file (default: the config\'s "baseline", when the file exists)')
     .option('--write-baseline', `record the current findings in the baseline file (--baseline, the config's "baseline", else ${DEFAULT_BASELINE_FILE}) and exit 0`)
+    .option('--audit', 'also audit the data (live databases only): orphans, duplicates, values of closed-set columns, never-NULL columns, unhashed secrets, exclusive flags, the config\'s invariants')
+    .option('--check-timeout <duration>', `with --audit: statement_timeout of each audit check (e.g. 30s, 2m; default ${DEFAULT_CHECK_TIMEOUT_MS / 1000}s)`)
+    .option('--sample <percent>', 'with --audit: read tables of --sample-min-rows or more estimated rows through TABLESAMPLE SYSTEM (percent)')
+    .option('--sample-min-rows <n>', `with --sample: the size from which a table is sampled (default ${DEFAULT_SAMPLE_MIN_ROWS.toLocaleString('en-US')})`)
     .action(async (source: string | undefined, flags: ReviewFlags) => setExit(await runReview(source, flags)));
   void reviewCmd;
 
@@ -269,6 +353,22 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a difference is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
     .action(async (actual: string | undefined, flags: CheckFlags) => setExit(await runCheck(actual, flags)));
+
+  program
+    .command('audit')
+    .description('audit the data of a live database, read-only: orphaned rows, duplicates, the values of closed-set columns, columns never NULL, secrets not hashed, exclusive flags set twice, and the config\'s invariants — counts and a few sample keys, never secret values')
+    .argument('[url]', 'a postgres:// URL (default: the PG* environment)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when an audit finding is at or above this severity (default: the config\'s "failOn", else high)').choices([...SEVERITIES, 'none']))
+    .option('--check-timeout <duration>', `statement_timeout of each check; a check that exceeds it is reported as timed out and the others still run (e.g. 30s, 2m; default ${DEFAULT_CHECK_TIMEOUT_MS / 1000}s)`)
+    .option('--sample <percent>', 'read tables of --sample-min-rows or more estimated rows through TABLESAMPLE SYSTEM (percent); counts are then of the sample')
+    .option('--sample-min-rows <n>', `with --sample: the size from which a table is sampled (default ${DEFAULT_SAMPLE_MIN_ROWS.toLocaleString('en-US')})`)
+    .option('--config <file>', 'read this config file (rules, ignore entries, "invariants")')
+    .option('--schema <name...>', 'only audit these schemas')
+    .option('--no-color', 'disable colors')
+    .option('--quiet', 'print only the report (no progress bar)')
+    .action(async (url: string | undefined, flags: AuditCmdFlags) => setExit(await runAuditCommand(url, flags)));
 
   program
     .command('diff')

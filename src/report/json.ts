@@ -10,7 +10,7 @@ type Order = readonly string[];
 
 const RESULT_ORDER: Order = [
   'schemaVersion', 'tool', 'command', 'source', 'engine', 'generatedAt', 'summary', 'findings', 'notes',
-  'changes', 'rollback', 'drift', 'audit', 'timings',
+  'changes', 'rollback', 'drift', 'health', 'audit', 'auditRun', 'timings',
 ];
 const SUMMARY_ORDER: Order = ['tables', 'views', 'indexes', 'foreignKeys', 'enums', 'functions', 'policies', 'findings', 'verdict', 'suppressed', 'grade'];
 const FINDING_ORDER: Order = ['id', 'rule', 'severity', 'category', 'title', 'message', 'rationale', 'objects', 'location', 'details', 'fix', 'fingerprint'];

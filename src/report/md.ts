@@ -57,7 +57,8 @@ export function headerSection({ result }: MarkdownInput): string {
     engineLabel(result.engine),
     `schemasage ${result.tool.version}`,
   ];
-  const out = [`# Schema review: ${result.source.path}`, '', meta.join(' · ')];
+  const title = result.command === 'audit' ? 'Data audit' : result.command === 'check' ? 'Drift check' : 'Schema review';
+  const out = [`# ${title}: ${result.source.path}`, '', meta.join(' · ')];
   if (result.notes.length > 0) {
     out.push('', '> **Loading notes**');
     for (const n of result.notes) {
@@ -302,8 +303,38 @@ export function driftSection({ result }: MarkdownInput): string | null {
   }
   return out.join('\n').trimEnd();
 }
-export function auditSection(_input: MarkdownInput): string | null {
-  return null;
+export function auditSection({ result }: MarkdownInput): string | null {
+  const audit = result.audit;
+  const run = result.auditRun;
+  if (!audit || !run) return null;
+  const out = ['## Data audit', ''];
+  const ok = run.checks.filter((c) => c.status === 'ok').length;
+  const sample = run.sample
+    ? ` Tables with at least ${run.sample.minRows.toLocaleString('en-US')} estimated rows were read through \`TABLESAMPLE SYSTEM (${run.sample.percent})\`${run.sample.tables.length > 0 ? ` (${run.sample.tables.map(code).join(', ')})` : ' (none was that large)'}; their counts are of the sample.`
+    : '';
+  out.push(
+    `${run.checks.length} ${run.checks.length === 1 ? 'check' : 'checks'} ran inside a read-only transaction, each as one set-based query with a ${Math.round(run.statementTimeoutMs / 100) / 10} s statement timeout; ` +
+      `${ok} finished.${sample} Results are counts and a few sample keys; secret values are never read back.`,
+    '',
+  );
+  const unfinished = run.checks.filter((c) => c.status !== 'ok');
+  if (unfinished.length > 0) {
+    out.push(`**This audit is partial:** ${unfinished.length} ${unfinished.length === 1 ? 'check' : 'checks'} did not finish, so ${unfinished.length === 1 ? 'its' : 'their'} problems, if any, are not listed.`, '');
+    out.push(table(['Check', 'On', 'Status', 'Why'], unfinished.map((c) => [code(c.rule), cell(c.label), c.status === 'timeout' ? 'timed out' : 'failed', cell(c.error ?? '')])), '');
+  }
+  if (audit.length === 0) {
+    out.push(unfinished.length > 0 ? 'The checks that finished found nothing.' : 'The data obeys every rule checked.');
+    return out.join('\n').trimEnd();
+  }
+  const rank = (f: Finding) => SEVERITIES.indexOf(f.severity);
+  const ordered = [...audit].sort((a, b) => rank(a) - rank(b));
+  out.push(table(['ID', 'Severity', 'Rule', 'Object', 'Title'], ordered.map((f) => [f.id, SEVERITY_NAMES[f.severity], code(f.rule), code(f.objects.slice(0, 3).map(describeRef).join(', ')), cell(f.title)])), '');
+  for (const f of ordered) {
+    out.push(`### ${f.id} · ${SEVERITY_NAMES[f.severity]} · ${f.title}`, '', `${code(f.rule)} on ${code(f.objects.slice(0, 3).map(describeRef).join(', '))}`, '', f.message, '');
+    if (f.fix && f.fix.sql.trim() !== '') out.push(fenced('sql', f.fix.sql), '');
+    if (f.fix?.notes) out.push(f.fix.notes, '');
+  }
+  return out.join('\n').trimEnd();
 }
 export function migrationSection(_input: MarkdownInput): string | null {
   return null;
@@ -413,8 +444,15 @@ export const SECTIONS: readonly Section[] = [
   appendixSection,
 ];
 
+/** `schemasage audit` reports data, not design: the header, the audit, the appendix. */
+const AUDIT_SECTIONS: readonly Section[] = [headerSection, auditSection, appendixSection];
+
 export function renderMarkdown(input: MarkdownInput): string {
   if (input.result.command === 'diff') return renderDiffMarkdown(input.result);
+  if (input.result.command === 'audit') {
+    const parts = AUDIT_SECTIONS.map((section) => section(input)).filter((s): s is string => s !== null && s.trim() !== '');
+    return `${parts.join('\n\n')}\n`;
+  }
   const parts = SECTIONS.map((section) => section(input)).filter((s): s is string => s !== null && s.trim() !== '');
   return `${parts.join('\n\n')}\n`;
 }

@@ -203,7 +203,7 @@ const NOTE_LEVELS: Record<string, SarifLevel> = { 'missing-extension': 'warning'
 export function buildSarif(result: ReviewResult, opts: SarifOptions = {}): JsonObject {
   const suppressed = result.suppressed ?? [];
   const examples = new Map<string, Finding | SuppressedFinding>();
-  for (const x of [...result.findings, ...suppressed]) if (!examples.has(x.rule)) examples.set(x.rule, x);
+  for (const x of [...result.findings, ...(result.audit ?? []), ...suppressed]) if (!examples.has(x.rule)) examples.set(x.rule, x);
 
   // Registry order first (stable across runs), then rules the registry does not know, by id.
   const registry = allRules.map((r) => r.meta.id);
@@ -215,7 +215,7 @@ export function buildSarif(result: ReviewResult, opts: SarifOptions = {}): JsonO
   const version = result.tool.version;
 
   const results: JsonObject[] = [
-    ...result.findings.map((f) => findingResult(f, index.get(f.rule) as number, result, opts)),
+    ...[...result.findings, ...(result.audit ?? [])].map((f) => findingResult(f, index.get(f.rule) as number, result, opts)),
     ...suppressed.map((s) => suppressedResult(s, index.get(s.rule) as number, infos[index.get(s.rule) as number] as RuleInfo, result, opts)),
   ];
 

@@ -90,6 +90,30 @@ function missingLines(findings: readonly Finding[], idWidth: number, c: Colors):
   return out;
 }
 
+/** The data audit: findings by severity, then the checks that did not finish. */
+function auditLines(result: ReviewResult, c: Colors, paints: Record<Severity, Paint>): string[] {
+  const audit = result.audit;
+  const run = result.auditRun;
+  if (!audit || !run) return [];
+  const out: string[] = [c.bold(`DATA AUDIT (${audit.length} ${audit.length === 1 ? 'finding' : 'findings'}, ${run.checks.length} ${run.checks.length === 1 ? 'check' : 'checks'})`)];
+  const idWidth = Math.max(2, ...audit.map((f) => f.id.length));
+  for (const severity of SEVERITIES) {
+    const group = audit.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    const ruleWidth = Math.min(30, Math.max(...group.map((f) => f.rule.length)));
+    out.push(paints[severity](`  ${severity.toUpperCase()} (${group.length})`));
+    for (const f of group) out.push(...findingLines(f, idWidth, ruleWidth, c, paints[severity]));
+  }
+  const unfinished = run.checks.filter((x) => x.status !== 'ok');
+  if (audit.length === 0) out.push(c.green(unfinished.length > 0 ? '  The checks that finished found nothing.' : '  The data obeys every rule checked.'));
+  if (unfinished.length > 0) {
+    out.push(c.yellow(`  PARTIAL: ${unfinished.length} ${unfinished.length === 1 ? 'check' : 'checks'} did not finish`));
+    for (const x of unfinished) out.push(...wrap(`${x.status === 'timeout' ? 'timed out' : 'failed'}: ${x.rule} on ${x.label} — ${x.error ?? ''}`, WIDTH, '    '));
+  }
+  out.push('');
+  return out;
+}
+
 export function renderText(input: { result: ReviewResult; catalog: Catalog }, opts: { color: boolean }): string {
   const { result } = input;
   const c = pc.createColors(opts.color);
@@ -123,7 +147,8 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
       lines.push('');
     }
   }
-  if (result.findings.length === 0 && !(result.command === 'check')) {
+  lines.push(...auditLines(result, c, paints));
+  if (result.findings.length === 0 && result.command !== 'check' && result.command !== 'audit') {
     lines.push(c.green('No findings.'));
     lines.push('');
   }
@@ -153,6 +178,12 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
     const rb = result.rollback;
     lines.push(`         ${changes.length} ${changes.length === 1 ? 'change' : 'changes'} · rollback ${rb ? (rb.verified ? 'verified' : 'NOT verified') : '—'}${rb && rb.irreversible.length > 0 ? ` (${rb.irreversible.length} irreversible)` : ''}${result.existingDebt ? ` · ${result.existingDebt.count} existing findings not from this change` : ''}`);
     lines.push(`${c.bold('Verdict')}  ${c.bold(s.verdict)}${result.verdictReasons?.[0] ? `: ${result.verdictReasons[0]}` : ''}`);
+    return `${lines.join('\n')}\n`;
+  }
+  if (result.command === 'audit' && result.auditRun) {
+    const run = result.auditRun;
+    const unfinished = run.checks.filter((x) => x.status !== 'ok').length;
+    lines.push(`         ${run.checks.length} ${run.checks.length === 1 ? 'check' : 'checks'} · ${s.tables} ${s.tables === 1 ? 'table' : 'tables'}${unfinished > 0 ? ` · ${c.yellow(`${unfinished} unfinished: partial report`)}` : ''}${run.sample ? ` · sampled ${run.sample.percent}%` : ''}`);
     return `${lines.join('\n')}\n`;
   }
   lines.push(
