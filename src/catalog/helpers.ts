@@ -169,3 +169,10 @@ export function describeRef(ref: ObjectRef): string {
   }
   return `${schema}${ref.name ?? ''}`;
 }
+
+/** `12.3 MB`, `1.1 GB`, `8 kB`: sizes as pg_size_pretty would round them, for messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${Math.round(n / 1024)} kB`;
+}

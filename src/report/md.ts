@@ -5,7 +5,7 @@
  * and the checklist when they exist.
  */
 import type { Catalog } from '../catalog/model.js';
-import { describeRef } from '../catalog/helpers.js';
+import { describeRef, formatBytes } from '../catalog/helpers.js';
 import { SEVERITIES, type Finding, type ReviewResult, type Severity, type SuppressedBy, type SuppressedFinding } from '../result.js';
 import {
   actionFor, CAPABILITY_PRIORITIES, capabilityLabel, capabilityPriority, objectNames, objectsPhrase, subjectPhrase, type CapabilityPriority,
@@ -287,6 +287,23 @@ function capabilityBlock(f: Finding): string[] {
   return out;
 }
 
+// check: seed 001's quick health check, both schemas side by side.
+export function healthSection({ result }: MarkdownInput): string | null {
+  const h = result.health;
+  if (!h) return null;
+  const row = (label: string, a: number, e: number) => [label, String(a), String(e), a === e ? '' : a > e ? `+${a - e}` : String(a - e)];
+  const out = ['## Health', ''];
+  out.push(table(['', 'Actual', 'Expected', 'Difference'], [
+    row('Tables', h.actual.tables, h.expected.tables), row('Indexes', h.actual.indexes, h.expected.indexes),
+    row('Foreign keys', h.actual.foreignKeys, h.expected.foreignKeys), row('Views', h.actual.views, h.expected.views),
+  ], ['l', 'r', 'r', 'r']), '');
+  if (h.actual.totalBytes !== null && h.actual.rowEstimate !== null) {
+    out.push(`The actual database holds ${formatBytes(h.actual.totalBytes)} in its tables (indexes and TOAST included), about ${h.actual.rowEstimate.toLocaleString('en-US')} rows by the planner's estimates.`, '');
+    if (h.largest.length > 0) out.push(table(['Largest tables', 'Size', 'Rows (estimate)'], h.largest.map((t) => [code(t.table), formatBytes(t.totalBytes), t.rowEstimate.toLocaleString('en-US')]), ['l', 'r', 'r']), '');
+  }
+  return out.join('\n').trimEnd();
+}
+
 // 7. Drift (--expect), data audit (--audit), migration review (diff).
 export function driftSection({ result }: MarkdownInput): string | null {
   const drift = result.drift;
@@ -437,6 +454,7 @@ export const SECTIONS: readonly Section[] = [
   strengthsSection,
   findingsSections,
   missingElementsSection,
+  healthSection,
   driftSection,
   auditSection,
   migrationSection,
@@ -446,11 +464,13 @@ export const SECTIONS: readonly Section[] = [
 
 /** `schemasage audit` reports data, not design: the header, the audit, the appendix. */
 const AUDIT_SECTIONS: readonly Section[] = [headerSection, auditSection, appendixSection];
+/** `schemasage check` reports drift: the health counts of both schemas, then each difference with its fix. */
+const CHECK_SECTIONS: readonly Section[] = [headerSection, healthSection, driftSection];
 
 export function renderMarkdown(input: MarkdownInput): string {
   if (input.result.command === 'diff') return renderDiffMarkdown(input.result);
-  if (input.result.command === 'audit') {
-    const parts = AUDIT_SECTIONS.map((section) => section(input)).filter((s): s is string => s !== null && s.trim() !== '');
+  if (input.result.command === 'audit' || input.result.command === 'check') {
+    const parts = (input.result.command === 'audit' ? AUDIT_SECTIONS : CHECK_SECTIONS).map((section) => section(input)).filter((s): s is string => s !== null && s.trim() !== '');
     return `${parts.join('\n\n')}\n`;
   }
   const parts = SECTIONS.map((section) => section(input)).filter((s): s is string => s !== null && s.trim() !== '');

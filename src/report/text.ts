@@ -3,7 +3,7 @@
  * location so editors and terminals can jump to it, the message indented below, summary last
  * (the last thing on screen is the verdict). Fits a 100-column terminal.
  */
-import { describeRef } from '../catalog/helpers.js';
+import { describeRef, formatBytes } from '../catalog/helpers.js';
 import pc from 'picocolors';
 import type { Catalog } from '../catalog/model.js';
 import { SEVERITIES, type Finding, type ReviewResult, type Severity } from '../result.js';
@@ -90,6 +90,25 @@ function missingLines(findings: readonly Finding[], idWidth: number, c: Colors):
   return out;
 }
 
+/** check: the quick health counts of both schemas, sizes when live. */
+function healthLines(result: ReviewResult, c: Colors): string[] {
+  const h = result.health;
+  if (!h) return [];
+  const row = (label: string, a: number, e: number) => {
+    const differs = a !== e;
+    const text = `  ${label.padEnd(14)}${String(a).padStart(8)}${String(e).padStart(10)}`;
+    return differs ? `${text}  ${c.yellow(a > e ? `+${a - e}` : `${a - e}`)}` : text;
+  };
+  const out = [c.bold('HEALTH            actual  expected'), row('tables', h.actual.tables, h.expected.tables), row('indexes', h.actual.indexes, h.expected.indexes),
+    row('foreign keys', h.actual.foreignKeys, h.expected.foreignKeys), row('views', h.actual.views, h.expected.views)];
+  if (h.actual.totalBytes !== null && h.actual.rowEstimate !== null) {
+    out.push(`  size ${formatBytes(h.actual.totalBytes)} · about ${h.actual.rowEstimate.toLocaleString('en-US')} rows (estimates)`);
+    if (h.largest.length > 0) out.push(...wrap(`largest: ${h.largest.map((t) => `${t.table} (${formatBytes(t.totalBytes)}, ~${t.rowEstimate.toLocaleString('en-US')} rows)`).join(', ')}`, WIDTH, '  '));
+  }
+  out.push('');
+  return out;
+}
+
 /** The data audit: findings by severity, then the checks that did not finish. */
 function auditLines(result: ReviewResult, c: Colors, paints: Record<Severity, Paint>): string[] {
   const audit = result.audit;
@@ -134,6 +153,7 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
     lines.push('');
   }
   lines.push(...missingLines(result.findings, idWidth, c));
+  lines.push(...healthLines(result, c));
   if (result.drift) {
     if (result.drift.length === 0) lines.push(c.green('No drift: the schema matches the expected one.'), '');
     else {
@@ -153,9 +173,11 @@ export function renderText(input: { result: ReviewResult; catalog: Catalog }, op
     lines.push('');
   }
 
-  if (result.notes.length > 0) {
+  // Unfinished audit checks are listed in the audit section already.
+  const notes = result.notes.filter((n) => n.kind !== 'audit-timeout' && n.kind !== 'audit-error');
+  if (notes.length > 0) {
     lines.push(c.bold('Notes'));
-    for (const n of result.notes) {
+    for (const n of notes) {
       // Loaders often name the place in the message already; saying it twice is noise.
       const where = n.location && !n.message.includes(`${n.location.file}:${n.location.line}`) ? ` (${formatLocation(n.location, true)})` : '';
       const wrapped = wrap(`${n.message}${where}`, WIDTH, '    ');

@@ -26,6 +26,11 @@ describe.skipIf(!live)('schemasage check <postgres-url> --expect <design>', () =
     expect(kinds).toEqual(expect.arrayContaining(['missing-table coupons', 'type-mismatch orders.total_cents', 'likely-rename customers.full_name → customers.name']));
     expect(json.drift.find((d: { kind: string }) => d.kind === 'type-mismatch').fix.sql).toContain('ALTER TABLE');
     expect(JSON.stringify(json)).not.toContain(new URL(db.url).password || '\u0000');
+    // Seed 001's quick health check: both schemas' counts, and the live one's sizes and row estimates.
+    expect(json.health.actual).toMatchObject({ tables: 3, indexes: 4, foreignKeys: 1 });
+    expect(json.health.expected).toMatchObject({ tables: 3, indexes: 5, foreignKeys: 1, totalBytes: null, rowEstimate: null });
+    expect(json.health.actual.totalBytes).toBeGreaterThan(0);
+    expect(json.health.largest.map((t: { table: string }) => t.table)).toContain('customers');
     const after = (await db.client.query(`SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace`)).rows[0].n;
     expect(after).toBe(before);
   });
@@ -37,6 +42,8 @@ describe.skipIf(!live)('schemasage check <postgres-url> --expect <design>', () =
       const r = await runCli(['check', same.url, '--expect', 'test/fixtures/check/expected.sql', '--no-cache']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('No drift');
+      expect(r.stdout).toMatch(/HEALTH\s+actual\s+expected/);
+      expect(r.stdout).not.toMatch(/tables\s+\d+\s+\d+\s+[+-]\d/);
     } finally {
       await same.drop();
     }

@@ -1,16 +1,10 @@
-import { indexRef } from '../../catalog/helpers.js';
+import { formatBytes, indexRef } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
 import { tableLabel } from '../keys/shared.js';
 import { coveringIndexes, ownForeignKeys } from '../foreign-keys/shared.js';
 import { dropIndexDdl, enforcesSomething, indexedRelations, keysLabel, relationRef } from './shared.js';
 
 const DEFAULT_MIN_SIZE_BYTES = 1024 * 1024;
-
-function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${Math.round(n / 1024)} kB`;
-}
 
 export default defineRule({
   meta: {
