@@ -4,7 +4,7 @@
  */
 import type { ResolvedConfig } from '../config/load.js';
 import { SchemasageError } from '../errors.js';
-import { analyze, countFindings, loadCatalog, type ReviewOutput } from '../pipeline.js';
+import { analyze, countFindings, isLiveSource, loadCatalog, type ReviewOutput } from '../pipeline.js';
 import { runAudit, type AuditOptions } from './run.js';
 
 export { AUDIT_RULES, isAuditRule } from './rules.js';
@@ -38,8 +38,11 @@ export interface AuditCommandOptions extends Omit<AuditOptions, 'url' | 'config'
 
 /** The `audit` command: the summary counts audit findings; the review rules do not run. */
 export async function auditDatabase(url: string | null, opts: AuditCommandOptions): Promise<{ out: ReviewOutput; invalidInvariants: string[] }> {
-  if (url !== null && !/^postgres(ql)?:\/\//i.test(url)) {
-    throw new SchemasageError(`audit reads the data of a live database: expected a postgres:// URL, got ${url}`);
+  if (!isLiveSource(url)) {
+    throw new SchemasageError(
+      url === null ? 'audit reads the data of a live database: pass a postgres:// URL or set PGHOST/PGDATABASE' : `audit reads the data of a live database: expected a postgres:// URL, got ${url}`,
+      { hint: 'schemasage audit postgres://user@host:5432/db (files and migrations have no data: review or check them instead)' },
+    );
   }
   const loaded = await loadCatalog(url, { cache: false, ...(opts.schemas ? { schemas: opts.schemas } : {}) });
   const out = analyze(loaded, 'audit', { config: opts.config, baseline: null, rules: [] });

@@ -10,8 +10,9 @@ export function renderBar(done: number, total: number, label: string, columns = 
   const frac = total === 0 ? 1 : done / total;
   const filled = Math.round(frac * WIDTH);
   const head = `audit [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${done}/${total} `;
-  const room = Math.max(0, columns - head.length - 1);
-  return head + (label.length > room ? `${label.slice(0, Math.max(0, room - 1))}…` : label);
+  const room = columns - head.length - 1;
+  if (room < 2) return head.slice(0, Math.max(0, columns - 1));
+  return head + (label.length > room ? `${label.slice(0, room - 1)}…` : label);
 }
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): Progress | null {

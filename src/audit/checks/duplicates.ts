@@ -69,8 +69,9 @@ function keys(ctx: PlanContext): Key[] {
     }
   }
   for (const d of ruleDrafts(ctx, 'junction-without-unique')) {
-    const ref = d.objects.find((o) => o.kind === 'table') ?? d.objects[0];
-    const t = ref?.schema && ref.table ? findTable(ctx.catalog, ref.schema, ref.table) : undefined;
+    const ref = d.objects.find((o) => o.kind === 'table');
+    const name = ref?.table ?? ref?.name;
+    const t = ref?.schema && name ? findTable(ctx.catalog, ref.schema, name) : undefined;
     const columns = d.details?.['columns'] as string[] | undefined;
     if (!t || !columns || columns.length === 0) continue;
     out.push({ table: t, columns, folded: [], where: null, why: 'junction', index: null, severity: 'medium' });

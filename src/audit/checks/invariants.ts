@@ -10,8 +10,9 @@ export class InvariantInputError extends Error {}
 
 export function invariantSql(sql: string): string {
   const body = sql.trim().replace(/;\s*$/, '');
-  const start = body.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()+/, '');
-  return /^(select|with|values|table)\b/i.test(start) ? body : `SELECT (${body}) AS ok`;
+  const start = body.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '');
+  // A predicate, even one that opens with a bracketed subquery (`(SELECT …) = 0`); the line breaks keep a trailing `--` comment inside.
+  return /^(select|with|values|table)\b/i.test(start) ? body : `SELECT (\n${body}\n) AS ok`;
 }
 
 function answer(rows: AuditRow[]): boolean | null {

@@ -3,7 +3,7 @@
  * validated, and for implied references (`customer_id` with no foreign key). One anti-join each.
  */
 import type { Column, Table } from '../../catalog/model.js';
-import { columnRef, constraintRef, findTable, foreignKeys, isPartition, userTables } from '../../catalog/helpers.js';
+import { columnRef, constraintRef, findTable, foreignKeys, isPartition, tableRef, userTables } from '../../catalog/helpers.js';
 import { columnLabel, integerKind, storedTypeName } from '../../rules/keys/shared.js';
 import type { FindingDraft } from '../../rules/types.js';
 import type { ObjectRef } from '../../result.js';
@@ -22,14 +22,13 @@ interface Reference {
   addSql: string | null;
 }
 
-/** `p.id = t.customer_id`, casting when the two types differ (a uuid kept in a text column). */
+/** `p.id = t.customer_id`, comparing as text when the two types have no equality operator in common (varchar and text do). */
 function matchExpr(childCol: Column | undefined, parentCol: Column | undefined, c: string, p: string): string {
   const left = `p.${quoteIdent(p)}`;
   const right = `t.${quoteIdent(c)}`;
   if (!childCol || !parentCol) return `${left} = ${right}`;
   const same = storedTypeName(childCol) === storedTypeName(parentCol) || (integerKind(childCol) !== null && integerKind(parentCol) !== null);
-  if (same) return `${left} = ${right}`;
-  return storedTypeName(parentCol) === 'uuid' ? `${left}::text = lower(${right}::text)` : `${left}::text = ${right}::text`;
+  return same ? `${left} = ${right}` : `${left}::text = ${right}::text`;
 }
 
 function references(ctx: PlanContext): Reference[] {
@@ -106,7 +105,7 @@ export function planOrphans(ctx: PlanContext): AuditCheck[] {
     const objects: ObjectRef[] = [
       ...(r.constraint ? [constraintRef(r.child, { name: r.constraint })] : []),
       ...r.columns.map((c) => columnRef(r.child, c)),
-      { kind: 'table', schema: r.parent.schema, table: r.parent.name },
+      tableRef(r.parent),
     ];
     return {
       rule: 'orphaned-rows',
