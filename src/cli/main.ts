@@ -149,8 +149,8 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
     if (flags.writeBaseline) throw new SchemasageError('--audit and --write-baseline do not go together: the baseline records review findings');
     const { checkTimeoutMs, sample, progress } = auditSettings(flags);
     invalid = await attachAudit(out, { url: loaded.source.kind === 'live' ? source ?? null : null, config, checkTimeoutMs, sample, progress });
-  } else if (flags.sample !== undefined || flags.checkTimeout !== undefined) {
-    throw new SchemasageError('--sample and --check-timeout apply to the data audit: add --audit');
+  } else if (flags.sample !== undefined || flags.checkTimeout !== undefined || flags.sampleMinRows !== undefined) {
+    throw new SchemasageError('--sample, --sample-min-rows and --check-timeout apply to the data audit: add --audit');
   }
   if (flags.writeBaseline) {
     const target = flags.baseline ?? config.baseline ?? DEFAULT_BASELINE_FILE;

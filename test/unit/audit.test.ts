@@ -154,7 +154,9 @@ describe('planAudit: duplicate-values', () => {
     const checks = plan();
     expect(labels(checks, 'duplicate-values').sort()).toEqual(['customers (email)', 'subscribers (lower(email))', 'users (lower(email))']);
     const cs = only(checks, 'duplicate-values', 'subscribers (lower(email))');
-    expect(cs.sql).toContain('GROUP BY lower(t.email)');
+    // Already unique case-sensitively: only rows with a capital are grouped, each joined to its lowercase twin by the index.
+    expect(cs.sql).toContain(`t.email COLLATE "C" <> lower(t.email COLLATE "C")`);
+    expect(cs.sql).toContain('WHERE u.email = up.val');
     const implied = only(checks, 'duplicate-values', 'users (lower(email))');
     expect(implied.sql).toContain('GROUP BY lower(t.email)');
     expect(implied.sql).toContain('HAVING count(*) > 1');

@@ -96,20 +96,52 @@ function fix(ctx: PlanContext, k: Key): { sql: string; notes: string } {
   };
 }
 
+/** The general form: one GROUP BY over the key, duplicates counted from the groups of more than one row. */
+function groupSql(ctx: PlanContext, k: Key, exprs: string[], where: string): string {
+  const key = tableKey(k.table, 't');
+  const folded = k.folded[0];
+  const variantExpr = folded !== undefined ? `, min(t.${quoteIdent(folded)}) <> max(t.${quoteIdent(folded)}) AS v` : '';
+  const inner =
+    `SELECT count(*) AS n${key.expr ? `, min(${key.expr}) AS k1, max(${key.expr}) AS k2` : ''}${variantExpr} ` +
+    `FROM ${fromTable(k.table, 't', ctx.sample)} WHERE ${where} GROUP BY ${exprs.join(', ')} HAVING count(*) > 1`;
+  return `SELECT count(*) AS groups, coalesce(sum(n), 0) AS rows${folded !== undefined ? `, count(*) FILTER (WHERE v) AS variants` : ''}` +
+    `${key.expr ? `, (array_agg(k1 || ' & ' || k2 ORDER BY n DESC, k1))[1:3] AS samples` : ''} FROM (${inner}) d`;
+}
+
+/**
+ * A column that is already unique case-sensitively can only have case-duplicates among rows that
+ * contain a capital: find those in one scan (a byte-wise test, no GROUP BY over every row), and look
+ * up each one's lowercase twin through the existing unique index. Grouping every row by lower() costs
+ * a hash aggregate over the whole table, many times a scan; this is one filtered scan plus a few
+ * index probes. The scan tests ASCII capitals; a value whose only capitals are non-ASCII (`JOSÉ` vs
+ * `josé`) is left to the general form, which the docs say.
+ */
+function fastCaseSql(ctx: PlanContext, k: Key): string | null {
+  const col = k.folded[0];
+  if (k.why !== 'case-sensitive' || k.columns.length !== 1 || k.folded.length !== 1 || col === undefined) return null;
+  const key = tableKey(k.table, 't');
+  const twinKey = tableKey(k.table, 'u');
+  if (key.expr === null || twinKey.expr === null) return null;
+  const c = quoteIdent(col);
+  const pred = k.where ? ` AND (${k.where})` : '';
+  const up =
+    `SELECT lower(t.${c}) AS val, ${key.expr} AS k FROM ${fromTable(k.table, 't', ctx.sample)} ` +
+    `WHERE t.${c} IS NOT NULL AND t.${c} COLLATE "C" <> lower(t.${c} COLLATE "C")${pred}`;
+  // Unqualified names in the predicate resolve to u inside the lateral subquery.
+  const twin = `SELECT count(*) AS c, min(${twinKey.expr}) AS k FROM ${qualify(k.table.schema, k.table.name)} AS u WHERE u.${c} = up.val${pred}`;
+  const groups =
+    `SELECT up.val, count(*) + max(tw.c) AS n, least(min(up.k), min(tw.k)) AS k1, greatest(max(up.k), max(tw.k)) AS k2 ` +
+    `FROM (${up}) up LEFT JOIN LATERAL (${twin}) tw ON true GROUP BY up.val HAVING count(*) + max(tw.c) > 1`;
+  return `SELECT count(*) AS groups, coalesce(sum(n), 0) AS rows, count(*) AS variants, (array_agg(k1 || ' & ' || k2 ORDER BY n DESC, k1))[1:3] AS samples FROM (${groups}) d`;
+}
+
 export function planDuplicates(ctx: PlanContext): AuditCheck[] {
   return keys(ctx).map((k): AuditCheck => {
     const key = tableKey(k.table, 't');
     const exprs = keyExprs(k, 't');
     const notNull = k.columns.map((c) => `t.${quoteIdent(c)} IS NOT NULL`);
     const where = [...notNull, ...(k.where ? [`(${k.where})`] : [])].join(' AND ');
-    const variants = k.folded.length > 0 ? `, bool_or(v) AS v` : '';
-    const variantExpr = k.folded.length > 0 ? `, min(t.${quoteIdent(k.folded[0] as string)}) <> max(t.${quoteIdent(k.folded[0] as string)}) AS v` : '';
-    const inner =
-      `SELECT count(*) AS n${key.expr ? `, min(${key.expr}) AS k1, max(${key.expr}) AS k2` : ''}${variantExpr} ` +
-      `FROM ${fromTable(k.table, 't', ctx.sample)} WHERE ${where} GROUP BY ${exprs.join(', ')} HAVING count(*) > 1`;
-    const sql =
-      `SELECT count(*) AS groups, coalesce(sum(n), 0) AS rows${variants ? `, count(*) FILTER (WHERE v) AS variants` : ''}` +
-      `${key.expr ? `, (array_agg(k1 || ' & ' || k2 ORDER BY n DESC, k1))[1:3] AS samples` : ''} FROM (${inner}) d`;
+    const sql = fastCaseSql(ctx, k) ?? groupSql(ctx, k, exprs, where);
     const shown = k.columns.map((c) => (k.folded.includes(c) ? `lower(${c})` : c)).join(', ');
     const sampled = isSampled(k.table, ctx.sample);
     return {
@@ -132,7 +164,7 @@ export function planDuplicates(ctx: PlanContext): AuditCheck[] {
             ? `identifies a ${nameWords(k.table.name).join(' ')} row but has no unique index, and`
             : `links two tables with no unique key on the pair, and`;
         const caseNote = k.folded.length > 0 && variantGroups > 0
-          ? ` ${plural(variantGroups, 'group differs', 'groups differ')} only by letter case (e.g. \`Bob@example.com\` / \`bob@example.com\`).`
+          ? ` ${plural(variantGroups, 'group differs', 'groups differ')} only by letter case.`
           : '';
         return [{
           objects: k.columns.map((c) => columnRef(k.table, c)),

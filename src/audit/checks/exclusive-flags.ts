@@ -47,7 +47,7 @@ export function planExclusiveFlags(ctx: PlanContext): AuditCheck[] {
         const sampleOwners = Array.isArray(row['samples']) ? (row['samples'] as unknown[]).map(String) : [];
         const repair = owner.length > 0
           ? `-- Owners with more than one ${word} row:\n-- SELECT ${owner.map(quoteIdent).join(', ')}, count(*) FROM ${rel} WHERE ${quoteIdent(flag)} GROUP BY ${owner.map(quoteIdent).join(', ')} HAVING count(*) > 1;\n` +
-            `-- Keep one per owner (here: the newest by primary key) and clear the rest, after checking which one the application shows today.`
+            `-- Keep one per owner (the one the application shows today) and clear the flag on the others.`
           : `-- More than one ${word} row in ${tableLabel(t)}: keep one and clear the rest.\n-- SELECT * FROM ${rel} WHERE ${quoteIdent(flag)};`;
         return [{
           objects: [columnRef(t, flag), ...owner.map((c) => columnRef(t, c))],

@@ -76,7 +76,7 @@ function fix(r: Reference, n: number): { sql: string; notes: string } {
   const where = orphanWhere(r).replace(/\bt\./g, `${quoteIdent(r.child.name)}.`);
   const nullable = r.columns.every((c) => !r.child.columns.find((x) => x.name === c)?.notNull);
   const repair = [
-    `-- ${plural(n, 'row')} of ${tableLabel(r.child)} point at no ${tableLabel(r.parent)} row: repair them first, either`,
+    `-- ${plural(n, 'row')} of ${tableLabel(r.child)} ${n === 1 ? 'points' : 'point'} at no ${tableLabel(r.parent)} row: repair ${n === 1 ? 'it' : 'them'} first, either`,
     ...(nullable ? [`-- UPDATE ${rel} SET ${r.columns.map((c) => `${quoteIdent(c)} = NULL`).join(', ')} WHERE ${where};`, '-- or'] : []),
     `-- DELETE FROM ${rel} WHERE ${where};`,
   ];
@@ -126,7 +126,7 @@ export function planOrphans(ctx: PlanContext): AuditCheck[] {
         return [{
           objects,
           message:
-            `${what} ${plural(n, 'row')} of \`${tableLabel(r.child)}\` point at no \`${tableLabel(r.parent)}\` row${sampleNote(r.child, ctx.sample)}. ` +
+            `${what} ${plural(n, 'row')} of \`${tableLabel(r.child)}\` ${n === 1 ? 'points' : 'point'} at no \`${tableLabel(r.parent)}\` row${sampleNote(r.child, ctx.sample)}. ` +
             (keys.length > 0 ? `Sample rows: ${key.label} ${keys.join(', ')}; ` : '') +
             `missing ${r.columns.length === 1 ? cols : `(${cols})`} values include ${missing.join(', ')}. ` +
             `Joins drop these rows silently${r.constraint ? ' and VALIDATE CONSTRAINT fails until they are repaired' : ', and a foreign key cannot be added until they are repaired'}.`,

@@ -124,7 +124,10 @@ export function planSecrets(ctx: PlanContext): AuditCheck[] {
         const total = num(row['total']);
         const keys = samples([row['k1'], row['k2']]);
         const what = x.kind === 'password' ? 'password' : 'token';
-        const fix = x.fix ?? rehashFix(x, hashShapeSql(quoteIdent(x.column.name), bytea));
+        // The review's fix rewrites every value into a new column; when some values are hashes already, that would hash
+        // a hash and lock those users out, so only the clear values are hashed, in place.
+        const hashed = total - bad - num(row['empty']);
+        const fix = x.fix && hashed === 0 ? x.fix : rehashFix(x, hashShapeSql(quoteIdent(x.column.name), bytea));
         return [{
           objects: [columnRef(x.table, x.column.name)],
           ...(x.kind === 'token' ? { severity: 'high' as const } : {}),
