@@ -3,12 +3,19 @@
  *   review time of a generated N-table SQL file vs applying the same statements to PGlite with
  *   nothing else; introspection query count; peak memory; a second (cached) CLI run.
  * BENCH_TABLES overrides N (default 1000).
+ * Then the data audit on a local PostgreSQL (bench/audit.ts): BENCH_ONLY=audit runs only that part, BENCH_AUDIT=0 skips it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSchema } from './generate.js';
+import { auditBench } from './audit.js';
+
+if (process.env.BENCH_ONLY === 'audit') {
+  await auditBench();
+  process.exit(0);
+}
 
 const N = Number(process.env.BENCH_TABLES ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), 'schemasage-bench-'));
@@ -76,6 +83,7 @@ const rows: Array<[string, string]> = [
   ['  ratio analysis / one structuredClone of that catalog', ((scaled.analyzeMs ?? 0) / (scaled.cloneMs ?? 1)).toFixed(2)],
   ['  slowest rules', (scaled.slowest ?? []).map(([id, ms]) => `${id} ${Math.round(ms)} ms`).join(', ')],
 ];
+if (process.env.BENCH_AUDIT !== '0') rows.push(['data audit, check / scans of the tables it reads (target ≤ 2)', (await auditBench()).line]);
 const width = Math.max(...rows.map(([k]) => k.length));
 for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
 rmSync(dir, { recursive: true, force: true });
