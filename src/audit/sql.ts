@@ -9,9 +9,18 @@ export function isSampled(t: Table, sample: SampleSettings | null): boolean {
   return sample !== null && (t.stats?.rowEstimate ?? 0) >= sample.minRows;
 }
 
+/**
+ * `"public"."orders"`, schema always written: the audit runs with the connecting role's search_path,
+ * which may put another schema's `orders` first (a role named like a schema, `SET search_path` in the
+ * role's defaults); an unqualified name would then read the wrong table.
+ */
+export function relation(t: { schema: string; name: string }): string {
+  return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+}
+
 /** `"public"."orders" AS t` or `… AS t TABLESAMPLE SYSTEM (1)` for a huge table. */
 export function fromTable(t: Table, alias: string, sample: SampleSettings | null): string {
-  const base = `${qualify(t.schema, t.name)} AS ${alias}`;
+  const base = `${relation(t)} AS ${alias}`;
   return isSampled(t, sample) ? `${base} TABLESAMPLE SYSTEM (${sample?.percent})` : base;
 }
 

@@ -495,3 +495,28 @@ describe.skipIf(!live)('schemasage audit --sample on a large table', () => {
     expect(j.notes.some((n) => n.message.includes('TABLESAMPLE SYSTEM (10%)') && n.message.includes('public.webhook_events'))).toBe(true);
   });
 });
+
+describe.skipIf(!live)('audit reads the table it names, whatever the search_path', () => {
+  let db: TempDb;
+  beforeAll(async () => {
+    db = await createTempDb('schemasage_audit_path');
+    // A role whose search_path puts another schema's `users` first must not make the audit read that one.
+    await db.client.query(`
+      CREATE TABLE public.users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);
+      INSERT INTO public.users VALUES (1, 'Bob@example.com'), (2, 'bob@example.com'), (3, 'carol@example.com');
+      CREATE SCHEMA other;
+      CREATE TABLE other.users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);
+      INSERT INTO other.users VALUES (1, 'dave@example.com');
+      ALTER DATABASE ${db.name} SET search_path = other, public;`);
+  });
+  afterAll(async () => db?.drop());
+
+  it('finds the case-duplicates of public.users with other.users first on the search_path', async () => {
+    const r = await runCli(['audit', db.url, '--format', 'json', '--fail-on', 'none']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { audit: Array<{ rule: string; objects: ObjectRef[]; details: Record<string, unknown> }> };
+    const dups = j.audit.filter((f) => f.rule === 'duplicate-values');
+    expect(dups.map((f) => `${f.objects[0]?.schema}.${f.objects[0]?.table}`)).toEqual(['public.users']);
+    expect(dups[0]?.details['sampleKeys']).toEqual(['1 & 2']);
+  });
+});

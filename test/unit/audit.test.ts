@@ -138,7 +138,7 @@ describe('planAudit: orphaned-rows', () => {
     expect(labels(checks, 'orphaned-rows')).toEqual(['orders.user_id → users', 'users.team_id → teams']);
     const notValid = only(checks, 'orphaned-rows', 'orders.user_id → users');
     expect(notValid.objects).toContainEqual(expect.objectContaining({ kind: 'constraint', name: 'orders_user_id_fkey' }));
-    expect(notValid.sql).toContain('FROM orders AS t WHERE t.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users AS p WHERE p.id = t.user_id)');
+    expect(notValid.sql).toContain('FROM public.orders AS t WHERE t.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.users AS p WHERE p.id = t.user_id)');
     expect(notValid.reads).toEqual([{ schema: 'public', table: 'orders' }, { schema: 'public', table: 'users' }]);
     const implied = only(checks, 'orphaned-rows', 'users.team_id → teams');
     expect(implied.sql).toContain('t.team_id IS NOT NULL');

@@ -11,7 +11,7 @@ import { inferTenant } from '../../rules/tenancy/tenant.js';
 import type { FindingDraft } from '../../rules/types.js';
 import type { Severity } from '../../result.js';
 import { ruleDrafts } from '../candidates.js';
-import { fromTable, isSampled, num, plural, qualify, quoteIdent, sampleNote, tableKey, tableLabel } from '../sql.js';
+import { fromTable, isSampled, relation, num, plural, qualify, quoteIdent, sampleNote, tableKey, tableLabel } from '../sql.js';
 import type { AuditCheck, PlanContext } from '../types.js';
 
 /** Names that identify a person or an account: duplicates break logins. */
@@ -128,7 +128,7 @@ function fastCaseSql(ctx: PlanContext, k: Key): string | null {
     `SELECT lower(t.${c}) AS val, ${key.expr} AS k FROM ${fromTable(k.table, 't', ctx.sample)} ` +
     `WHERE t.${c} IS NOT NULL AND t.${c} COLLATE "C" <> lower(t.${c} COLLATE "C")${pred}`;
   // Unqualified names in the predicate resolve to u inside the lateral subquery.
-  const twin = `SELECT count(*) AS c, min(${twinKey.expr}) AS k FROM ${qualify(k.table.schema, k.table.name)} AS u WHERE u.${c} = up.val${pred}`;
+  const twin = `SELECT count(*) AS c, min(${twinKey.expr}) AS k FROM ${relation(k.table)} AS u WHERE u.${c} = up.val${pred}`;
   const groups =
     `SELECT up.val, count(*) + max(tw.c) AS n, least(min(up.k), min(tw.k)) AS k1, greatest(max(up.k), max(tw.k)) AS k2 ` +
     `FROM (${up}) up LEFT JOIN LATERAL (${twin}) tw ON true GROUP BY up.val HAVING count(*) + max(tw.c) > 1`;

@@ -8,7 +8,7 @@ import { columnLabel, integerKind, storedTypeName } from '../../rules/keys/share
 import type { FindingDraft } from '../../rules/types.js';
 import type { ObjectRef } from '../../result.js';
 import { ruleDrafts } from '../candidates.js';
-import { fromTable, isSampled, num, plural, qualify, quoteIdent, sampleNote, samples, tableKey, tableLabel } from '../sql.js';
+import { fromTable, isSampled, relation, num, plural, qualify, quoteIdent, sampleNote, samples, tableKey, tableLabel } from '../sql.js';
 import type { AuditCheck, PlanContext } from '../types.js';
 
 interface Reference {
@@ -64,7 +64,7 @@ function orphanWhere(r: Reference): string {
     const p = r.parentColumns[i] as string;
     return matchExpr(r.child.columns.find((x) => x.name === c), r.parent.columns.find((x) => x.name === p), c, p);
   }).join(' AND ');
-  return `${notNull} AND NOT EXISTS (SELECT 1 FROM ${qualify(r.parent.schema, r.parent.name)} AS p WHERE ${match})`;
+  return `${notNull} AND NOT EXISTS (SELECT 1 FROM ${relation(r.parent)} AS p WHERE ${match})`;
 }
 
 function valueExpr(r: Reference): string {
