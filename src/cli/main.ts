@@ -89,6 +89,16 @@ function writeOut(out: string, text: string, source: string | null): void {
   writeFileSync(target, text);
 }
 
+/** The report to --out (never over the source) or to stdout. */
+function printReport(text: string, flags: { out?: string; quiet?: boolean }, source: string | null): void {
+  if (flags.out) {
+    writeOut(flags.out, text, source);
+    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
 function exitCodeFor(result: ReviewResult, failOn: Severity | 'none'): number {
   if (failOn === 'none') return 0;
   const limit = SEVERITIES.indexOf(failOn);
@@ -168,12 +178,7 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
   let text = render(flags.format, out, { color });
   out.result.timings.renderMs = performance.now() - t;
   if (flags.format === 'json') text = render('json', out, { color: false });
-  if (flags.out) {
-    writeOut(flags.out, text, source ?? null);
-    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
-  } else {
-    process.stdout.write(text);
-  }
+  printReport(text, flags, source ?? null);
   emitAnnotations(out.result, flags);
   if (flags.timings) printTimings(out.result, out.fromCache);
   if (invalid.length > 0) invalidInvariants(invalid, config);
@@ -196,12 +201,7 @@ async function runAuditCommand(url: string | undefined, flags: AuditCmdFlags): P
   const schemas = flags.schema?.length ? flags.schema : config.schemas ?? undefined;
   const { out, invalidInvariants: invalid } = await auditDatabase(url ?? null, { config, checkTimeoutMs, sample, progress, ...(schemas ? { schemas } : {}) });
   const text = render(flags.format, out, { color: useColor({ ...flags, cache: false }, Boolean(flags.out)) });
-  if (flags.out) {
-    writeOut(flags.out, text, null);
-    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
-  } else {
-    process.stdout.write(text);
-  }
+  printReport(text, flags, null);
   emitAnnotations(out.result, { ...flags, cache: false } as ReviewFlags);
   if (invalid.length > 0) invalidInvariants(invalid, config);
   return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
@@ -234,12 +234,7 @@ async function runCheck(actual: string | undefined, flags: CheckFlags): Promise<
   const schemas = flags.schema?.length ? flags.schema : config.schemas ?? undefined;
   const out = await checkSources(actual ?? null, flags.expect, { config, cache: flags.cache, ...(schemas ? { schemas } : {}) });
   const text = render(flags.format, out, { color: useColor(flags, Boolean(flags.out)) });
-  if (flags.out) {
-    writeOut(flags.out, text, actual ?? null);
-    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
-  } else {
-    process.stdout.write(text);
-  }
+  printReport(text, flags, actual ?? null);
   return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
 }
 
@@ -265,12 +260,7 @@ async function runDiff(before: string, after: string, flags: DiffFlags): Promise
   const out = await reviewPr(before, after, { config, ...(pgVersion !== undefined ? { pgVersion } : {}), ...(flags.target ? { target: flags.target } : {}), ...(flags.expect ? { expect: flags.expect } : {}) });
   const color = flags.color && !flags.out && !process.env.NO_COLOR && (Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === '1');
   const text = render(flags.format, out, { color });
-  if (flags.out) {
-    writeOut(flags.out, text, after);
-    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
-  } else {
-    process.stdout.write(text);
-  }
+  printReport(text, flags, after);
   emitAnnotations(out.result, { ...flags, color: flags.color, cache: true } as ReviewFlags);
   return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
 }

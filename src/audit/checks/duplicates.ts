@@ -79,13 +79,15 @@ function keys(ctx: PlanContext): Key[] {
   return out;
 }
 
-function keyExprs(k: Key, alias: string): string[] {
-  return k.columns.map((c) => (k.folded.includes(c) ? `lower(${alias}.${quoteIdent(c)})` : `${alias}.${quoteIdent(c)}`));
+/** The key's expressions over `alias`, or unqualified (null) for the statements the user runs. */
+function keyExprs(k: Key, alias: string | null): string[] {
+  const prefix = alias === null ? '' : `${alias}.`;
+  return k.columns.map((c) => (k.folded.includes(c) ? `lower(${prefix}${quoteIdent(c)})` : `${prefix}${quoteIdent(c)}`));
 }
 
 function fix(ctx: PlanContext, k: Key): { sql: string; notes: string } {
   const rel = qualify(k.table.schema, k.table.name);
-  const exprs = keyExprs(k, 't').map((e) => e.replace(/\bt\./g, ''));
+  const exprs = keyExprs(k, null);
   const ddl = createIndexDdl(ctx.catalog, k.table, {
     nameParts: k.columns.map((c) => (k.folded.includes(c) ? `lower_${c}` : c)), suffix: 'key', keys: exprs.join(', '), unique: true, where: k.where,
   });

@@ -23,9 +23,9 @@ interface Reference {
 }
 
 /** `p.id = t.customer_id`, comparing as text when the two types have no equality operator in common (varchar and text do). */
-function matchExpr(childCol: Column | undefined, parentCol: Column | undefined, c: string, p: string): string {
+function matchExpr(childCol: Column | undefined, parentCol: Column | undefined, c: string, p: string, alias: string): string {
   const left = `p.${quoteIdent(p)}`;
-  const right = `t.${quoteIdent(c)}`;
+  const right = `${alias}.${quoteIdent(c)}`;
   if (!childCol || !parentCol) return `${left} = ${right}`;
   const same = storedTypeName(childCol) === storedTypeName(parentCol) || (integerKind(childCol) !== null && integerKind(parentCol) !== null);
   return same ? `${left} = ${right}` : `${left}::text = ${right}::text`;
@@ -58,11 +58,12 @@ function references(ctx: PlanContext): Reference[] {
   return out;
 }
 
-function orphanWhere(r: Reference): string {
-  const notNull = r.columns.map((c) => `t.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+/** The orphan test over the child table as `alias` (`t` in the check, the table's own name in the repair statements). */
+function orphanWhere(r: Reference, alias = 't'): string {
+  const notNull = r.columns.map((c) => `${alias}.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
   const match = r.columns.map((c, i) => {
     const p = r.parentColumns[i] as string;
-    return matchExpr(r.child.columns.find((x) => x.name === c), r.parent.columns.find((x) => x.name === p), c, p);
+    return matchExpr(r.child.columns.find((x) => x.name === c), r.parent.columns.find((x) => x.name === p), c, p, alias);
   }).join(' AND ');
   return `${notNull} AND NOT EXISTS (SELECT 1 FROM ${relation(r.parent)} AS p WHERE ${match})`;
 }
@@ -73,7 +74,7 @@ function valueExpr(r: Reference): string {
 
 function fix(r: Reference, n: number): { sql: string; notes: string } {
   const rel = qualify(r.child.schema, r.child.name);
-  const where = orphanWhere(r).replace(/\bt\./g, `${quoteIdent(r.child.name)}.`);
+  const where = orphanWhere(r, quoteIdent(r.child.name));
   const nullable = r.columns.every((c) => !r.child.columns.find((x) => x.name === c)?.notNull);
   const repair = [
     `-- ${plural(n, 'row')} of ${tableLabel(r.child)} ${n === 1 ? 'points' : 'point'} at no ${tableLabel(r.parent)} row: repair ${n === 1 ? 'it' : 'them'} first, either`,
