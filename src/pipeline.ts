@@ -112,35 +112,10 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
   }
 
   t = now();
-  const session: EngineSession = opts.shadowDb
-    ? await openShadow(opts.shadowDb, { supabase: src.supabase })
-    : await openPGlite({ supabase: src.supabase, extensions: requestedExtensions(src.statements) });
+  const session = await openEngine(src, opts);
   let catalog: Catalog;
   try {
-    const applied = await applyStatements(session, src.statements);
-    timings.applyMs = now() - t;
-    t = now();
-    catalog = await introspect(session, {
-      engineKind: session.kind,
-      live: false,
-      database: src.path,
-      ...(opts.schemas ? { schemas: opts.schemas } : {}),
-      shim: src.supabase ? { schemas: SUPABASE_SHIM_SCHEMAS } : null,
-      ...(src.stubs ? { stubs: src.stubs } : {}),
-    });
-    applyProvenance(catalog, buildProvenanceIndex(src.statements));
-    if (src.locations) {
-      applyModelLocations(catalog, src.locations);
-      catalog.modelLocations = src.locations;
-    }
-    catalog.notes = [...src.notes, ...applied.notes, ...catalog.notes];
-    // Collected here, not at review time, so they survive the result cache.
-    catalog.inlineIgnores = inlineIgnoresOf(src.statements);
-    if (src.supabase) catalog.notes.push(supabaseNote(src));
-    if (src.kind === 'migrations' && src.layout === 'prisma') {
-      catalog.notes.push(...(await prismaMigrationDrift(resolve(cwd, src.path), catalog, (abs) => shownPath(abs, cwd), cwd)));
-    }
-    timings.introspectMs = now() - t;
+    catalog = await applyAndIntrospect(session, src, { ...opts, cwd }, timings, t);
   } finally {
     await session.close();
   }
@@ -148,6 +123,53 @@ export async function loadCatalog(arg: string | null, opts: LoadOptions = {}): P
   return { catalog, source, timings, fromCache: false };
 }
 
+
+/** PGlite (with the extensions the source asks for) or a scratch database on --shadow-db's server. */
+export async function openEngine(src: LoadedSource, opts: Pick<LoadOptions, 'shadowDb'> = {}): Promise<EngineSession> {
+  return opts.shadowDb
+    ? openShadow(opts.shadowDb, { supabase: src.supabase })
+    : openPGlite({ supabase: src.supabase, extensions: requestedExtensions(src.statements) });
+}
+
+/**
+ * Applies a loaded source's statements to an open engine and reads the Catalog back, with
+ * provenance, model locations, inline ignores and load notes. The session stays open: `fix`
+ * applies its migration to the same engine afterwards.
+ */
+export async function applyAndIntrospect(
+  session: EngineSession,
+  src: LoadedSource,
+  opts: Pick<LoadOptions, 'schemas' | 'cwd'> = {},
+  timings?: Timings,
+  started = now(),
+): Promise<Catalog> {
+  const cwd = opts.cwd ?? process.cwd();
+  const applied = await applyStatements(session, src.statements);
+  if (timings) timings.applyMs = now() - started;
+  const t = now();
+  const catalog = await introspect(session, {
+    engineKind: session.kind,
+    live: false,
+    database: src.path,
+    ...(opts.schemas ? { schemas: opts.schemas } : {}),
+    shim: src.supabase ? { schemas: SUPABASE_SHIM_SCHEMAS } : null,
+    ...(src.stubs ? { stubs: src.stubs } : {}),
+  });
+  applyProvenance(catalog, buildProvenanceIndex(src.statements));
+  if (src.locations) {
+    applyModelLocations(catalog, src.locations);
+    catalog.modelLocations = src.locations;
+  }
+  catalog.notes = [...src.notes, ...applied.notes, ...catalog.notes];
+  // Collected here, not at review time, so they survive the result cache.
+  catalog.inlineIgnores = inlineIgnoresOf(src.statements);
+  if (src.supabase) catalog.notes.push(supabaseNote(src));
+  if (src.kind === 'migrations' && src.layout === 'prisma') {
+    catalog.notes.push(...(await prismaMigrationDrift(resolve(cwd, src.path), catalog, (abs) => shownPath(abs, cwd), cwd)));
+  }
+  if (timings) timings.introspectMs = now() - t;
+  return catalog;
+}
 
 function supabaseNote(src: LoadedSource): LoadNote {
   return {

@@ -3,8 +3,7 @@
  * it, 2 bad input or usage (the message says what and where), 3 an internal error (a bug: please report).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readBaseline, writeBaseline } from '../config/baseline.js';
 import { DEFAULT_BASELINE_FILE, loadConfig, type ResolvedConfig } from '../config/load.js';
 import { shownPath } from '../paths.js';
@@ -13,25 +12,13 @@ import { attachAudit, auditDatabase, DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_SAMPLE_MI
 import { checkSources, driftAgainst } from '../diff/check.js';
 import { reviewPr } from '../diff/review.js';
 import { isPostgresUrl } from '../engine/postgres.js';
-import { analyze, loadCatalog, type LoadOptions } from '../pipeline.js';
-import { render, renderGithubAnnotations } from '../report/index.js';
-import { SEVERITIES, type Layout, type ReviewResult, type Severity } from '../result.js';
+import { analyze, loadCatalog } from '../pipeline.js';
+import { render, renderGithubAnnotations, renderReport } from '../report/index.js';
+import { SEVERITIES, type ReviewResult, type Severity } from '../result.js';
 import { TOOL_VERSION } from '../version.js';
-
-const LAYOUTS: Layout[] = ['supabase', 'prisma', 'drizzle', 'flyway', 'golang-migrate', 'goose', 'dbmate', 'plain'];
-const FORMATS = ['text', 'md', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
-
-interface CommonFlags {
-  layout?: Layout;
-  shadowDb?: string;
-  schema?: string[];
-  timings?: boolean;
-  color: boolean;
-  quiet?: boolean;
-  cache: boolean;
-  config?: string;
-}
+import { registerDocs } from './docs.js';
+import { registerFix } from './fix.js';
+import { addCommon, configFor, exitCodeFor, FORMATS, loadOptions, printReport, printTimings, useColor, writeOut, type CommonFlags, type Format } from './shared.js';
 
 /** Flags of `audit` and `review --audit`. */
 interface AuditFlags {
@@ -51,21 +38,6 @@ interface ReviewFlags extends CommonFlags, AuditFlags {
   writeBaseline?: boolean;
 }
 
-/** Flags win over the config's defaults (`schemas`). */
-function loadOptions(flags: CommonFlags, config: ResolvedConfig): LoadOptions {
-  const schemas = flags.schema?.length ? flags.schema : config.schemas;
-  return {
-    ...(flags.layout ? { layout: flags.layout } : {}),
-    ...(flags.shadowDb ? { shadowDb: flags.shadowDb } : {}),
-    ...(schemas?.length ? { schemas } : {}),
-    cache: flags.cache,
-  };
-}
-
-function configFor(source: string | undefined, flags: CommonFlags): ResolvedConfig {
-  return loadConfig({ source: source ?? null, ...(flags.config !== undefined ? { file: flags.config } : {}) });
-}
-
 /** `--write-baseline`: records the findings left after the other suppressions; the review is not printed. */
 function printBaselineWritten(path: string, doc: ReturnType<typeof writeBaseline>): void {
   const bySeverity = SEVERITIES.map((s) => [s, doc.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
@@ -74,36 +46,6 @@ function printBaselineWritten(path: string, doc: ReturnType<typeof writeBaseline
   const byRule = new Map<string, number>();
   for (const f of doc.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
   for (const [rule, n] of byRule) process.stdout.write(`  ${rule} ×${n}\n`);
-}
-
-function useColor(flags: CommonFlags, toFile: boolean): boolean {
-  if (!flags.color || toFile || process.env.NO_COLOR) return false;
-  return Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === '1';
-}
-
-/** Refuse to write a report over the user's input. */
-function writeOut(out: string, text: string, source: string | null): void {
-  const target = resolve(out);
-  if (source && resolve(source) === target) throw new SchemasageError(`--out ${out} is the source being reviewed; refusing to overwrite it`);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, text);
-}
-
-/** The report to --out (never over the source) or to stdout. */
-function printReport(text: string, flags: { out?: string; quiet?: boolean }, source: string | null): void {
-  if (flags.out) {
-    writeOut(flags.out, text, source);
-    if (!flags.quiet) process.stderr.write(`wrote ${flags.out}\n`);
-  } else {
-    process.stdout.write(text);
-  }
-}
-
-function exitCodeFor(result: ReviewResult, failOn: Severity | 'none'): number {
-  if (failOn === 'none') return 0;
-  const limit = SEVERITIES.indexOf(failOn);
-  const over = (s: Severity) => SEVERITIES.indexOf(s) <= limit;
-  return [...result.findings, ...(result.drift ?? []), ...(result.audit ?? [])].some((f) => over(f.severity)) ? 1 : 0;
 }
 
 /** `30s`, `500ms`, `2m` or a bare number of seconds. */
@@ -139,14 +81,6 @@ function invalidInvariants(invalid: string[], config: ResolvedConfig): never {
   });
 }
 
-function printTimings(result: ReviewResult, fromCache: boolean): void {
-  const t = result.timings;
-  const fmt = (ms: number) => `${Math.round(ms)} ms`;
-  process.stderr.write(
-    `timings: load ${fmt(t.loadMs)}, apply ${fmt(t.applyMs)}, introspect ${fmt(t.introspectMs)}, analyze ${fmt(t.analyzeMs)}, render ${fmt(t.renderMs)}${fromCache ? ' (catalog from cache)' : ''}\n`,
-  );
-}
-
 async function runReview(source: string | undefined, flags: ReviewFlags): Promise<number> {
   const config = configFor(source, flags);
   // Read before loading: a missing --baseline file should fail fast, not after the schema is applied.
@@ -175,7 +109,7 @@ async function runReview(source: string | undefined, flags: ReviewFlags): Promis
   }
   const t = performance.now();
   const color = useColor(flags, Boolean(flags.out));
-  let text = render(flags.format, out, { color });
+  let text = await renderReport(flags.format, out, { color });
   out.result.timings.renderMs = performance.now() - t;
   if (flags.format === 'json') text = render('json', out, { color: false });
   printReport(text, flags, source ?? null);
@@ -200,7 +134,7 @@ async function runAuditCommand(url: string | undefined, flags: AuditCmdFlags): P
   const { checkTimeoutMs, sample, progress } = auditSettings(flags);
   const schemas = flags.schema?.length ? flags.schema : config.schemas ?? undefined;
   const { out, invalidInvariants: invalid } = await auditDatabase(url ?? null, { config, checkTimeoutMs, sample, progress, ...(schemas ? { schemas } : {}) });
-  const text = render(flags.format, out, { color: useColor({ ...flags, cache: false }, Boolean(flags.out)) });
+  const text = await renderReport(flags.format, out, { color: useColor({ ...flags, cache: false }, Boolean(flags.out)) });
   printReport(text, flags, null);
   emitAnnotations(out.result, { ...flags, cache: false } as ReviewFlags);
   if (invalid.length > 0) invalidInvariants(invalid, config);
@@ -233,7 +167,7 @@ async function runCheck(actual: string | undefined, flags: CheckFlags): Promise<
   const config = configFor(actual, flags);
   const schemas = flags.schema?.length ? flags.schema : config.schemas ?? undefined;
   const out = await checkSources(actual ?? null, flags.expect, { config, cache: flags.cache, ...(schemas ? { schemas } : {}) });
-  const text = render(flags.format, out, { color: useColor(flags, Boolean(flags.out)) });
+  const text = await renderReport(flags.format, out, { color: useColor(flags, Boolean(flags.out)) });
   printReport(text, flags, actual ?? null);
   return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
 }
@@ -259,7 +193,7 @@ async function runDiff(before: string, after: string, flags: DiffFlags): Promise
   const config = loadConfig({ source: after, ...(flags.config !== undefined ? { file: flags.config } : {}) });
   const out = await reviewPr(before, after, { config, ...(pgVersion !== undefined ? { pgVersion } : {}), ...(flags.target ? { target: flags.target } : {}), ...(flags.expect ? { expect: flags.expect } : {}) });
   const color = flags.color && !flags.out && !process.env.NO_COLOR && (Boolean(process.stdout.isTTY) || process.env.FORCE_COLOR === '1');
-  const text = render(flags.format, out, { color });
+  const text = await renderReport(flags.format, out, { color });
   printReport(text, flags, after);
   emitAnnotations(out.result, { ...flags, color: flags.color, cache: true } as ReviewFlags);
   return exitCodeFor(out.result, flags.failOn ?? config.failOn ?? 'high');
@@ -272,18 +206,6 @@ async function runInspect(source: string | undefined, flags: CommonFlags & { out
   if (flags.out) writeOut(flags.out, text, source ?? null);
   else process.stdout.write(text);
   return 0;
-}
-
-function addCommon(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--layout <layout>', 'migration folder layout (default: detected)').choices(LAYOUTS))
-    .option('--shadow-db <url>', 'apply into a temporary database on this PostgreSQL server instead of the embedded engine (created and dropped)')
-    .option('--config <file>', 'read this config file (default: schemasage.config.json/.yaml/.yml or "schemasage" in package.json, searched from the source\'s folder up to the repository root)')
-    .option('--schema <name...>', 'only review these schemas (default: the config\'s "schemas", else all non-system schemas)')
-    .option('--timings', 'print phase times on stderr')
-    .option('--no-color', 'disable colors')
-    .option('--no-cache', 'do not read or write the result cache')
-    .option('--quiet', 'print only the report');
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -385,6 +307,9 @@ with --format text or --out, on stderr otherwise (SCHEMASAGE_GITHUB_ANNOTATIONS=
     .option('--out <file>', 'write the JSON to a file instead of stdout')
     .option('--format <format>', 'only json is supported', 'json')
     .action(async (source: string | undefined, flags: CommonFlags & { out?: string }) => setExit(await runInspect(source, flags)));
+
+  registerDocs(program, setExit);
+  registerFix(program, setExit);
 
   return program;
 }

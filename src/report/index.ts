@@ -1,12 +1,15 @@
 /** Every output renders from the ReviewResult (the contract); the Catalog adds inventory detail. */
 import type { Catalog } from '../catalog/model.js';
 import type { ReviewResult } from '../result.js';
+import { erSvg } from './er-svg.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './md.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export type ReportFormat = 'text' | 'md' | 'json' | 'sarif';
+export type AnyFormat = ReportFormat | 'html';
 
 export interface RenderInput {
   result: ReviewResult;
@@ -26,6 +29,33 @@ export function render(format: ReportFormat, input: RenderInput, opts: { color: 
   }
 }
 
+/** Every format, html included (its diagram is laid out by Graphviz, which loads asynchronously). */
+export async function renderReport(format: AnyFormat, input: RenderInput, opts: { color: boolean }): Promise<string> {
+  if (format !== 'html') return render(format, input, opts);
+  const diagram = input.catalog.tables.length > 0 ? await erSvg(input.catalog, { highlight: worstByTable(input) }) : null;
+  return renderHtml(input, { diagram });
+}
+
+const RANK = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** Each table's worst finding, for the diagram's highlight. */
+function worstByTable(input: RenderInput): Map<string, (typeof RANK)[number]> {
+  const worst = new Map<string, (typeof RANK)[number]>();
+  const all = [...input.result.findings, ...(input.result.audit ?? [])];
+  for (const f of all) {
+    for (const o of f.objects) {
+      const table = o.kind === 'table' ? o.name ?? o.table : o.table;
+      if (!table) continue;
+      const key = `${o.schema ?? 'public'}.${table}`;
+      const prev = worst.get(key);
+      if (!prev || RANK.indexOf(f.severity) < RANK.indexOf(prev)) worst.set(key, f.severity);
+    }
+  }
+  return worst;
+}
+
+export { renderHtml, type HtmlOptions } from './html.js';
+export { erSvg, type ErSvg, type ErSvgOptions } from './er-svg.js';
 export { renderJson, renderMarkdown, renderSarif, renderText };
 export { buildSarif, SARIF_LEVELS, type SarifOptions } from './sarif.js';
 export { ANNOTATION_LEVELS, escapeData, escapeProperty, renderGithubAnnotations, type GithubOptions } from './github.js';
