@@ -125,9 +125,12 @@ export function groupDomains(catalog: Catalog): Domain[] {
   const grouped = new Set<string>();
   const byToken = new Map<string, Table[]>();
   for (const t of tables) {
-    if (prefixParent.has(keyOf(t)) || prefixChildren.has(keyOf(t))) continue;
+    // A prefix parent may share a token too (billing_invoices, parent of billing_invoice_lines, is
+    // still billing_); a prefix child already belongs to its parent.
+    if (prefixParent.has(keyOf(t))) continue;
     const underscore = t.name.indexOf('_');
-    if (underscore < 3) continue;
+    // Two letters are enough for a domain token (hr_, qa_).
+    if (underscore < 2) continue;
     const token = `${t.schema}.${t.name.slice(0, underscore)}`;
     if (!byToken.has(token)) byToken.set(token, []);
     byToken.get(token)?.push(t);
