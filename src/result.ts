@@ -1,6 +1,7 @@
 /** The JSON contract (schemaVersion 1). Every renderer renders from a ReviewResult. */
 import type { AuditRunSummary } from './audit/types.js';
 import type { Location } from './catalog/model.js';
+import type { FixPlan } from './fix/types.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -185,6 +186,8 @@ export interface ReviewResult {
   health?: HealthSummary;
   /** The tenant key, when the schema is multi-tenant (configured or inferred). */
   tenancy?: TenancySummary | null;
+  /** fix: the migration, each finding's steps, and what verifying it in the engine showed. */
+  fix?: FixPlan;
   notes: Array<{ kind: string; message: string; location: Location | null }>;
   timings: Timings;
 }

@@ -215,13 +215,29 @@ export function groupDomains(catalog: Catalog): Domain[] {
         compareKeys(keyOf(a), keyOf(b)),
     )[0] as Table;
     const rest = members.filter((t) => t !== root);
-    domains.push({ name: domainTitle(root.name), root, tables: [root, ...rest] });
+    domains.push({ name: sharedTokenTitle(members) ?? domainTitle(root.name), root, tables: [root, ...rest] });
   }
 
   disambiguate(domains);
   domains.sort((a, b) => b.tables.length - a.tables.length || compareKeys(a.name, b.name));
   if (other.length > 0) domains.push({ name: OTHER_DOMAIN, root: null, tables: other });
   return domains;
+}
+
+/**
+ * A group whose every table starts with the same token (billing_customers, billing_invoices, …) is
+ * that token's domain: "Billing", "HR" — not "Billing Customers" after whichever table is most referenced.
+ */
+function sharedTokenTitle(members: readonly Table[]): string | null {
+  if (members.length < 4) return null;
+  const first = members[0] as Table;
+  const underscore = first.name.indexOf('_');
+  if (underscore < 2) return null;
+  const token = first.name.slice(0, underscore + 1);
+  if (!members.every((t) => t.name.startsWith(token))) return null;
+  const word = token.slice(0, -1);
+  // hr, crm, cms: acronyms.
+  return word.length <= 2 || !/[aeiouy]/.test(word) ? word.toUpperCase() : word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /** Two roots can title the same ("order", "orders", or one name in two schemas). */

@@ -362,6 +362,25 @@ describe('domains', () => {
     expect(billing?.sort()).toEqual(['invoices', 'plans', 'subscriptions']);
   });
 
+  it('names a group of tables sharing a token after the token, and keeps a prefix parent in it', () => {
+    const id = () => col('id', 'bigint');
+    const t = (name: string, fks: Array<[string, string]> = []) =>
+      table(name, [id(), ...fks.map(([c]) => col(c, 'bigint', { notNull: true }))], { constraints: [pk(['id']), ...fks.map(([c, target]) => fk([c], target, ['id'], { name: `${name}_${c}_fkey` }))] });
+    const c = catalog({
+      tables: [
+        t('users'), t('teams'), t('projects'), t('notes'), t('tags'), t('events'),
+        t('billing_customers'), t('billing_invoices', [['customer_id', 'billing_customers']]),
+        t('billing_invoice_lines', [['invoice_id', 'billing_invoices']]), t('billing_plans'),
+        t('hr_employees'), t('hr_contracts', [['employee_id', 'hr_employees']]), t('hr_leaves', [['employee_id', 'hr_employees']]), t('hr_teams'),
+      ],
+    });
+    const byName = new Map(groupDomains(c).map((d) => [d.name, d.tables.map((x) => x.name).sort()]));
+    expect(byName.get('Billing')).toEqual(['billing_customers', 'billing_invoice_lines', 'billing_invoices', 'billing_plans']);
+    expect(byName.get('HR')).toEqual(['hr_contracts', 'hr_employees', 'hr_leaves', 'hr_teams']);
+    // Not a token: the unprefixed tables stay where they were.
+    expect([...byName.keys()]).not.toContain('Users');
+  });
+
   it('does not treat a prefix on most tables as a domain', () => {
     const c = catalog({ tables: ['app_a', 'app_b', 'app_c', 'app_d', 'other'].map((n) => table(n, [col('id', 'bigint')], { constraints: [pk(['id'])] })) });
     expect(groupDomains(c).map((d) => d.name)).toEqual(['Other']);
