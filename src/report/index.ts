@@ -1,5 +1,6 @@
 /** Every output renders from the ReviewResult (the contract); the Catalog adds inventory detail. */
 import type { Catalog } from '../catalog/model.js';
+import { isPartition, userTables } from '../catalog/helpers.js';
 import type { ReviewResult } from '../result.js';
 import { erSvg } from './er-svg.js';
 import { renderHtml } from './html.js';
@@ -32,16 +33,18 @@ export function render(format: ReportFormat, input: RenderInput, opts: { color: 
 /** Every format, html included (its diagram is laid out by Graphviz, which loads asynchronously). */
 export async function renderReport(format: AnyFormat, input: RenderInput, opts: { color: boolean }): Promise<string> {
   if (format !== 'html') return render(format, input, opts);
-  const diagram = input.catalog.tables.length > 0 ? await erSvg(input.catalog, { highlight: worstByTable(input) }) : null;
+  // Shim tables (auth.users) are never drawn: a Supabase project with no tables of its own has no diagram.
+  const drawable = userTables(input.catalog).some((t) => !isPartition(t));
+  const diagram = drawable ? await erSvg(input.catalog, { highlight: worstByTable(input) }) : null;
   return renderHtml(input, { diagram });
 }
 
 const RANK = ['critical', 'high', 'medium', 'low', 'info'] as const;
 
-/** Each table's worst finding, for the diagram's highlight. */
+/** Each table's worst finding (review, audit or drift), for the diagram's highlight. */
 function worstByTable(input: RenderInput): Map<string, (typeof RANK)[number]> {
   const worst = new Map<string, (typeof RANK)[number]>();
-  const all = [...input.result.findings, ...(input.result.audit ?? [])];
+  const all = [...input.result.findings, ...(input.result.audit ?? []), ...(input.result.drift ?? [])];
   for (const f of all) {
     for (const o of f.objects) {
       const table = o.kind === 'table' ? o.name ?? o.table : o.table;
