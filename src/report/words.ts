@@ -30,7 +30,8 @@ export function plural(word: string): string {
 
 /** "order_item" → "Order Items": the last word pluralised, every word capitalised. */
 export function domainTitle(tableName: string): string {
-  const words = tableName.split(/[_\s-]+/).filter((w) => w.length > 0);
+  // Prisma models keep their PascalCase name as the table name: CustomField → Custom Fields.
+  const words = tableName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').split(/[_\s-]+/).filter((w) => w.length > 0);
   if (words.length === 0) return tableName;
   words[words.length - 1] = plural(words[words.length - 1] as string);
   return words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');

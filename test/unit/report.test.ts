@@ -390,6 +390,8 @@ describe('domains', () => {
     expect(domainTitle('orders')).toBe('Orders');
     expect(domainTitle('user')).toBe('Users');
     expect(domainTitle('order_item')).toBe('Order Items');
+    expect(domainTitle('CustomField')).toBe('Custom Fields');
+    expect(domainTitle('APIKey')).toBe('API Keys');
     expect(domainTitle('category')).toBe('Categories');
     expect(domainTitle('address')).toBe('Addresses');
     expect(domainTitle('person')).toBe('People');
