@@ -5,7 +5,8 @@ export {
   writeBaseline, buildBaseline, type ConfigFile, type ConfigIssue, type IgnoreEntry, type Invariant, type LoadConfigOptions,
   type ResolvedConfig, type BaselineEntry, type BaselineFile, type LoadedBaseline,
 } from './config/index.js';
-export { render } from './report/index.js';
+export { render, renderReport, renderHtml, erSvg, type AnyFormat, type ReportFormat, type ErSvg, type ErSvgOptions, type HtmlOptions } from './report/index.js';
+export { writeDocs, buildDocsModel, type DocsModel, type Decision, type Relation, type Cardinality } from './docs/index.js';
 export { allRules, getRule } from './rules/index.js';
 export { runRules } from './rules/run.js';
 export { SchemasageError } from './errors.js';
