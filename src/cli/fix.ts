@@ -76,8 +76,6 @@ async function runFix(source: string | undefined, flags: FixFlags): Promise<numb
     if (flags.format === 'json') process.stdout.write(renderJson(result));
     return 0;
   }
-  const nothingApplicable = plan.passes === 0 && output.dropped.length === 0;
-  if (nothingApplicable) say('nothing to write: none of the selected fixes can be applied automatically\n');
   say(formatFixSummary(plan));
   if (plan.orm) say(formatOrmEdits(plan.orm));
 
