@@ -6,6 +6,7 @@ export {
   type ResolvedConfig, type BaselineEntry, type BaselineFile, type LoadedBaseline,
 } from './config/index.js';
 export { render, renderReport, renderHtml, erSvg, type AnyFormat, type ReportFormat, type ErSvg, type ErSvgOptions, type HtmlOptions } from './report/index.js';
+export { fixSource, planAndVerify, type FixOptions, type FixOutput, type FixPlan, type FixStep } from './fix/index.js';
 export { writeDocs, buildDocsModel, type DocsModel, type Decision, type Relation, type Cardinality } from './docs/index.js';
 export { allRules, getRule } from './rules/index.js';
 export { runRules } from './rules/run.js';

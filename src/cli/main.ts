@@ -230,6 +230,9 @@ Examples:
   schemasage diff base/migrations pr/migrations --format md --out review.md   # a PR's migration
   schemasage check postgres://app@db/app --expect prisma/schema.prisma        # drift from the design
   schemasage audit postgres://app@db/app --sample 1                           # does the data obey the rules?
+  schemasage review db/ --format html --out review.html                       # one offline file: diagram, filters
+  schemasage docs supabase/migrations --out docs/schema                      # Markdown + Mermaid, schema.svg, index.html
+  schemasage fix db/structure.sql --out fix.sql                               # verified, lock-safe migration
   schemasage                      # reviews the source found in the current folder
 
 In GitHub Actions (GITHUB_ACTIONS=true) findings are also printed as workflow annotations: on stdout
