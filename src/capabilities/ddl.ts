@@ -1,12 +1,16 @@
 /**
  * DDL that looks like the rest of the schema: its id type and default, naming style and plurality,
- * timestamp type and default, schema, users table and tenant key. Every FK gets an index; on
- * Supabase every new table in `public` gets row level security, since the Data API serves it.
+ * timestamp type and default, schema, users table and tenant key. Every FK gets an index. Row level
+ * security: on Supabase every new table in `public` gets it, since the Data API serves it; elsewhere a
+ * new table gets it when its schema enables it on any table (rls-disabled names the one that lacks it),
+ * with a policy written like the schema's own: on the tenant key, else on the owner, else none (service only).
  */
 import type { Catalog, Column, Table } from '../catalog/model.js';
 import { nameIn, tableNameIn, type Conventions, type NamingStyle } from '../catalog/conventions.js';
 import { findTable, foreignKeys, primaryKey, qualify, quoteIdent, quoteLiteral } from '../catalog/helpers.js';
 import { singular } from '../rules/lexicon.js';
+import { schemaUsesRls, sessionStyle } from '../rules/security/shared.js';
+import { freePolicyName, tenantPolicySql, tenantPolicyStyle } from '../rules/tenancy/shared.js';
 import type { TenantInfo } from '../rules/tenancy/tenant.js';
 import { reviewed, usersTable, nw, snake } from './match.js';
 
@@ -32,7 +36,10 @@ export interface NewTable {
   uniques?: string[][];
   /** Extra (non-FK) indexes. */
   indexes?: string[][];
+  /** Who may reach the rows through Supabase's Data API. */
   access?: Access;
+  /** The column naming the user a row belongs to, for an owner policy where the schema uses row level security. */
+  owner?: string;
 }
 
 export interface Style {
@@ -51,8 +58,10 @@ export interface Style {
   createdAt: string;
   updatedAt: string;
   supabase: boolean;
-  /** How the schema keeps updated_at current: its BEFORE UPDATE trigger, reused on new tables. */
-  touch: { name: string; execute: string } | null;
+  /** How the schema keeps updated_at current: its BEFORE UPDATE trigger (and the table it is on), reused on new tables. */
+  touch: { name: string; table: string; execute: string } | null;
+  /** The tenant key of this review (configured or inferred), whose policies new tenant-owned tables copy. */
+  tenant: TenantInfo | null;
 }
 
 const INT_TYPES = new Set(['smallint', 'integer', 'bigint']);
@@ -69,12 +78,14 @@ function majority(values: Array<string | null>): string | null {
 
 const styleMemo = new WeakMap<Catalog, Style>();
 
-export function styleOf(catalog: Catalog, conv: Conventions): Style {
-  const memo = styleMemo.get(catalog);
-  if (memo) return memo;
-  const style = computeStyle(catalog, conv);
-  styleMemo.set(catalog, style);
-  return style;
+export function styleOf(catalog: Catalog, conv: Conventions, tenant: TenantInfo | null = null): Style {
+  let style = styleMemo.get(catalog);
+  if (!style) {
+    style = computeStyle(catalog, conv);
+    styleMemo.set(catalog, style);
+  }
+  // The tenant depends on the review's config, not on the catalog alone.
+  return style.tenant === tenant ? style : { ...style, tenant };
 }
 
 function computeStyle(catalog: Catalog, conv: Conventions): Style {
@@ -118,6 +129,7 @@ function computeStyle(catalog: Catalog, conv: Conventions): Style {
     updatedAt: conv.updatedAtName,
     supabase: catalog.supabase,
     touch: touchTrigger(tables),
+    tenant: null,
   };
 }
 
@@ -129,7 +141,7 @@ function touchTrigger(tables: Table[]): Style['touch'] {
       const w = nw(tr.functionName);
       if (!w.some((x) => ['updated', 'modified', 'timestamp', 'timestamps', 'touch', 'moddatetime', 'updatedat'].includes(x))) continue;
       const m = /EXECUTE (?:FUNCTION|PROCEDURE) (.+)$/i.exec(tr.definition);
-      return { name: tr.name, execute: m ? (m[1] as string) : `${qualify(tr.functionSchema, tr.functionName)}()` };
+      return { name: tr.name, table: t.name, execute: m ? (m[1] as string) : `${qualify(tr.functionSchema, tr.functionName)}()` };
     }
   }
   return null;
@@ -281,10 +293,44 @@ export function createTable(s: Style, t: NewTable): string {
   indexes.push(...(t.indexes ?? []));
   for (const cols of indexes) out.push(`CREATE INDEX ${quoteIdent(indexName(t.name, cols))} ON ${rel} (${cols.map(quoteIdent).join(', ')});`);
   if (s.touch && t.columns.some((c) => c.name === s.updatedAt)) {
-    out.push(`CREATE TRIGGER ${quoteIdent(s.touch.name)} BEFORE UPDATE ON ${rel} FOR EACH ROW EXECUTE FUNCTION ${s.touch.execute};`);
+    // `projects_set_updated_at` names its table: the new one's is `refresh_tokens_set_updated_at`; a shared name stays.
+    const prefix = `${s.touch.table}_`;
+    const trigger = s.touch.name.startsWith(prefix) ? `${t.name}_${s.touch.name.slice(prefix.length)}` : s.touch.name;
+    out.push(`CREATE TRIGGER ${quoteIdent(trigger)} BEFORE UPDATE ON ${rel} FOR EACH ROW EXECUTE FUNCTION ${s.touch.execute};`);
   }
-  if (s.supabase && s.schema === 'public' && t.access) out.push(...accessSql(rel, t.name, t.access));
+  out.push(...rlsSql(s, t));
   return out.join('\n');
+}
+
+function rlsSql(s: Style, t: NewTable): string[] {
+  const rel = qualify(s.schema, t.name);
+  if (s.supabase && s.schema === 'public') return t.access ? accessSql(rel, t.name, t.access) : [];
+  if (!schemaUsesRls(s.catalog, s.schema)) return [];
+  const out = [`ALTER TABLE ${rel} ENABLE ROW LEVEL SECURITY;`];
+  const tenant = s.tenant;
+  // The key itself, or a reference to the tenant table under another name (`organization_invitations.organization_id`).
+  const parent = tenant?.parent;
+  const key = tenant ? t.columns.find((c) => snake(c.name) === snake(tenant.column)) ??
+    t.columns.find((c) => c.notNull && parent && c.references?.schema === parent.schema && c.references.table === parent.table) : undefined;
+  if (tenant && key) {
+    const style = tenantPolicyStyle(s.catalog, tenant);
+    out.push(tenantPolicySql(s.catalog, { schema: s.schema, name: t.name }, freePolicyName(t.name, style.suffix, []), style.check(quoteIdent(key.name), key.type)));
+    return out;
+  }
+  const owner = t.owner !== undefined ? t.columns.find((c) => c.name === t.owner) : undefined;
+  if (owner) {
+    const session = sessionStyle(s.catalog);
+    const c = quoteIdent(owner.name);
+    const user = session.user(owner.type);
+    if (t.access?.kind === 'service-only') {
+      out.push(`-- Lookups that come before the user is known (by token, at sign-in) run as the table owner or a BYPASSRLS role.`);
+    }
+    out.push(`CREATE POLICY ${quoteIdent(`${t.name}_owner`)} ON ${rel}${session.to ? ` FOR ALL${session.to}` : ''}\n  USING (${c} = ${user})\n  WITH CHECK (${c} = ${user});`);
+    return out;
+  }
+  // Neither a tenant nor an owner to scope rows by: only the service (the table's owner or a BYPASSRLS role) reads it.
+  out.push(`COMMENT ON TABLE ${rel} IS ${quoteLiteral('Written and read by the service only (the table owner or a BYPASSRLS role). @schemasage-ignore rls-enabled-no-policy: service only')};`);
+  return out;
 }
 
 function accessSql(rel: string, name: string, access: Access): string[] {
@@ -304,8 +350,13 @@ function accessSql(rel: string, name: string, access: Access): string[] {
 }
 
 /** On Supabase a policy compares the owner column with auth.uid(): only a uuid FK to the users can own rows there. */
-export function ownerAccess(kind: 'owner-all' | 'owner-read', owner: ColSpec | null): Access {
+function ownerAccess(kind: 'owner-all' | 'owner-read', owner: ColSpec | null): Access {
   return owner && owner.type === 'uuid' ? { kind, column: owner.name } : { kind: 'service-only' };
+}
+
+/** The access a table owned by `owner` gets, and the owner itself for schemas that scope rows by user outside Supabase. */
+export function ownerScope(kind: 'owner-all' | 'owner-read', owner: ColSpec | null): Pick<NewTable, 'access' | 'owner'> {
+  return { access: ownerAccess(kind, owner), ...(owner ? { owner: owner.name } : {}) };
 }
 
 /** `ALTER TABLE t ADD COLUMN a …, ADD COLUMN b …;` (no volatile default: a catalog-only change). */

@@ -4,7 +4,7 @@ import { CAPABILITIES } from '../../src/capabilities/index.js';
 import { runRules } from '../../src/rules/run.js';
 import missingCapability from '../../src/rules/completeness/missing-capability.js';
 import { rules } from '../../src/rules/completeness/index.js';
-import { catalog, check, col, enumType, fk, pk, table, trigger, unique } from '../support/build.js';
+import { catalog, check, col, enumType, fk, fn, pk, policy, table, trigger, unique } from '../support/build.js';
 
 /** A table with a uuid id and the given columns/constraints. */
 function t(name: string, columns: Column[], constraints: Constraint[] = [], extra: Partial<Table> = {}): Table {
@@ -523,5 +523,80 @@ describe('DDL follows the schema’s conventions', () => {
   it('stores token digests as the schema does (bytea when other hashes are bytea)', () => {
     const c = cat([passwordUsers(), owned('api_keys', [col('key_hash', 'bytea')])]);
     expect(finding(c, 'password-reset')?.fix?.sql).toContain('token_hash bytea NOT NULL UNIQUE');
+  });
+});
+
+describe('missing-capability DDL in a schema that uses row level security (not Supabase)', () => {
+  const orgSetting = "(organization_id = ( SELECT (current_setting('app.current_org_id'::text))::uuid AS current_setting))";
+  const userSetting = "(assignee_id = (current_setting('app.current_user_id'::text))::uuid)";
+
+  /** organizations → memberships/projects/tasks keyed by organization_id; users sign in themselves and have a Stripe id. */
+  function tenantSchema(rls: boolean, fns: ReturnType<typeof fn>[] = [], projectsPolicy = orgSetting): Catalog {
+    const org = t('organizations', [col('name', 'text')]);
+    const u = passwordUsers(col('avatar_url', 'text'), col('stripe_customer_id', 'text'));
+    const memberships = t('memberships', [col('organization_id', 'uuid', { notNull: true }), col('user_id', 'uuid', { notNull: true })],
+      [fk(['organization_id'], 'organizations'), fk(['user_id'], 'users'), unique(['organization_id', 'user_id'])]);
+    const projects = t('projects', [col('organization_id', 'uuid', { notNull: true }), col('name', 'text')], [fk(['organization_id'], 'organizations')],
+      rls ? { rlsEnabled: true, policies: [policy('projects_tenant', 'projects', { using: projectsPolicy, withCheck: projectsPolicy })] } : {});
+    const tasks = t('tasks', [col('organization_id', 'uuid', { notNull: true }), col('assignee_id', 'uuid')], [fk(['organization_id'], 'organizations'), fk(['assignee_id'], 'users')],
+      rls ? { rlsEnabled: true, policies: [policy('tasks_assignee', 'tasks', { using: userSetting })] } : {});
+    return cat([org, u, memberships, projects, tasks], { functions: fns });
+  }
+
+  it("enables it on new tables, with a tenant policy on the tenant key written like the schema's own", () => {
+    const sql = finding(tenantSchema(true), 'file-uploads')?.fix?.sql ?? '';
+    expect(sql).toContain('ALTER TABLE file_uploads ENABLE ROW LEVEL SECURITY;');
+    // The suffix and the setting are the ones projects_tenant uses; the call runs once per statement.
+    expect(sql).toContain(
+      'CREATE POLICY file_uploads_tenant ON file_uploads\n' +
+        "  USING (organization_id = (SELECT current_setting('app.current_org_id')::uuid))\n" +
+        "  WITH CHECK (organization_id = (SELECT current_setting('app.current_org_id')::uuid));",
+    );
+    expect(sql).not.toContain('_owner');
+  });
+
+  it("scopes a user's own rows (refresh tokens) by the user setting the schema's policies read", () => {
+    const sql = finding(tenantSchema(true), 'refresh-tokens')?.fix?.sql ?? '';
+    expect(sql).toContain('ALTER TABLE refresh_tokens ENABLE ROW LEVEL SECURITY;');
+    expect(sql).toContain(
+      'CREATE POLICY refresh_tokens_owner ON refresh_tokens\n' +
+        "  USING (user_id = (SELECT current_setting('app.current_user_id')::uuid))\n" +
+        "  WITH CHECK (user_id = (SELECT current_setting('app.current_user_id')::uuid));",
+    );
+    expect(sql).not.toContain('organization_id');
+  });
+
+  it('marks a table with neither tenant nor owner as service-only instead of leaving it without a policy', () => {
+    const sql = finding(tenantSchema(true), 'webhook-idempotency')?.fix?.sql ?? '';
+    expect(sql).toContain('ALTER TABLE webhook_events ENABLE ROW LEVEL SECURITY;');
+    expect(sql).toContain('@schemasage-ignore rls-enabled-no-policy: service only');
+    expect(sql).not.toContain('CREATE POLICY');
+  });
+
+  it("reuses the schema's membership helper when its tenant policies call one", () => {
+    const member = fn('is_org_member', { arguments: 'org uuid', returns: 'boolean', language: 'sql' });
+    const sql = finding(tenantSchema(true, [member], 'is_org_member(organization_id)'), 'file-uploads')?.fix?.sql ?? '';
+    expect(sql).toContain('USING (is_org_member(organization_id))\n  WITH CHECK (is_org_member(organization_id));');
+    expect(sql).not.toContain('current_setting');
+  });
+
+  it('adds no row level security where the schema uses none', () => {
+    const c = tenantSchema(false);
+    const all = run(c).map((f) => f.fix?.sql ?? '');
+    expect(all.length).toBeGreaterThan(2);
+    for (const sql of all) {
+      expect(sql).not.toContain('ROW LEVEL SECURITY');
+      expect(sql).not.toContain('CREATE POLICY');
+    }
+  });
+
+  it("names a reused updated_at trigger after the new table when the schema's trigger names its own", () => {
+    const u = passwordUsers(col('updated_at', 'timestamp with time zone', { default: 'now()' }), col('is_admin', 'boolean'));
+    u.triggers = [trigger('users_set_updated_at', 'users', 'set_updated_at', {
+      definition: 'CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
+    })];
+    const sql = finding(cat([u]), 'system-settings')?.fix?.sql ?? '';
+    expect(sql).toContain('CREATE TRIGGER system_settings_set_updated_at BEFORE UPDATE ON system_settings FOR EACH ROW EXECUTE FUNCTION set_updated_at();');
+    expect(sql).not.toContain('CREATE TRIGGER users_set_updated_at');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog, Grant } from '../../src/catalog/model.js';
+import type { Catalog, Grant, Table } from '../../src/catalog/model.js';
+import tenantRlsNotScoped from '../../src/rules/tenancy/tenant-rls-not-scoped.js';
 import { runRules } from '../../src/rules/run.js';
 import type { Rule } from '../../src/rules/types.js';
 import { rules } from '../../src/rules/security/index.js';
@@ -13,7 +14,7 @@ import rlsEnabledNoPolicy from '../../src/rules/security/rls-enabled-no-policy.j
 import rlsPolicyPerRowAuthCall, { perRowCalls, wrapCalls } from '../../src/rules/security/rls-policy-per-row-auth-call.js';
 import securityDefinerMutableSearchPath from '../../src/rules/security/security-definer-mutable-search-path.js';
 import securityDefinerView from '../../src/rules/security/security-definer-view.js';
-import { catalog, col, fk, fn, pk, policy, table, view } from '../support/build.js';
+import { catalog, col, fk, fn, pk, policy, table, unique, view } from '../support/build.js';
 
 function run(c: Catalog, rule: Rule, enable = false) {
   return runRules(c, [rule], enable ? { settings: { [rule.meta.id]: { level: rule.meta.severity, options: {} } } } : {});
@@ -138,6 +139,72 @@ describe('rls-enabled-no-policy', () => {
   it('does not fire when a policy exists or RLS is off', () => {
     const c = catalog({ tables: [table('notes', [col('id', 'bigint')], { rlsEnabled: true, policies: [policy('p', 'notes', { using: 'true' })] }), table('other', [col('id', 'bigint')])] });
     expect(run(c, rlsEnabledNoPolicy)).toEqual([]);
+  });
+
+  describe('in a multi-tenant schema', () => {
+    const orgPolicy = '(organization_id = ( SELECT app.current_org_id() AS current_org_id))';
+    const currentOrg = fn('current_org_id', { schema: 'app', returns: 'uuid', language: 'sql', source: "SELECT nullif(current_setting('app.org_id', true), '')::uuid" });
+    const uuidId = () => col('id', 'uuid');
+    const org = () => col('organization_id', 'uuid', { notNull: true });
+    const orgFk = () => fk(['organization_id'], 'organizations');
+    /** organizations → memberships, projects (isolated by the schema's helper), invoices (RLS on, no policy) → invoice_lines. */
+    function tenantCatalog(lines: Partial<Parameters<typeof table>[2]> = {}): Catalog {
+      return catalog({
+        functions: [currentOrg],
+        tables: [
+          table('organizations', [uuidId(), col('name', 'text')], { constraints: [pk(['id'])] }),
+          table('users', [uuidId(), col('email', 'text')], { constraints: [pk(['id'])] }),
+          table('memberships', [uuidId(), org(), col('user_id', 'uuid', { notNull: true })], {
+            constraints: [pk(['id']), orgFk(), fk(['user_id'], 'users'), unique(['organization_id', 'user_id'])],
+          }),
+          table('projects', [uuidId(), org()], {
+            constraints: [pk(['id']), orgFk()], rlsEnabled: true,
+            policies: [policy('projects_org_isolation', 'projects', { using: orgPolicy, withCheck: orgPolicy })],
+          }),
+          table('invoices', [uuidId(), org(), col('created_by', 'uuid')], { constraints: [pk(['id']), orgFk(), fk(['created_by'], 'users')], rlsEnabled: true }),
+          table('invoice_lines', [uuidId(), col('invoice_id', 'uuid', { notNull: true })], { constraints: [pk(['id']), fk(['invoice_id'], 'invoices')], ...lines }),
+        ],
+      });
+    }
+
+    it("writes a tenant policy through the schema's own helper and naming, which tenant-rls-not-scoped accepts", () => {
+      const c = tenantCatalog();
+      const f = run(c, rlsEnabledNoPolicy);
+      expect(f.map((x) => x.objects[0]?.name)).toEqual(['invoices']);
+      const expr = 'organization_id = (SELECT app.current_org_id())';
+      expect(f[0]?.fix?.sql).toBe(`CREATE POLICY invoices_org_isolation ON invoices\n  USING (${expr})\n  WITH CHECK (${expr});`);
+      expect(f[0]?.fix?.sql).not.toContain('created_by');
+      expect(f[0]?.details.tenantColumn).toBe('organization_id');
+      // Applied, the policy isolates tenants: the tenancy rule has nothing to say about the table.
+      const invoices = c.tables.find((x) => x.name === 'invoices') as Table;
+      invoices.policies = [policy('invoices_org_isolation', 'invoices', { using: `(${expr})`, withCheck: `(${expr})` })];
+      expect(run(c, tenantRlsNotScoped)).toEqual([]);
+      invoices.policies = [policy('invoices_owner', 'invoices', { using: '(created_by = (current_setting(\'app.user_id\'::text))::uuid)' })];
+      expect(run(c, tenantRlsNotScoped).map((x) => x.objects[0]?.name)).toEqual(['invoices']);
+    });
+
+    it('reaches the tenant through the referenced table when the table does not carry the key', () => {
+      const f = run(tenantCatalog({ rlsEnabled: true }), rlsEnabledNoPolicy).find((x) => x.objects[0]?.name === 'invoice_lines');
+      expect(f?.fix?.sql).toContain(
+        'USING (EXISTS (SELECT 1 FROM invoices p WHERE p.id = invoice_lines.invoice_id AND p.organization_id = (SELECT app.current_org_id())))',
+      );
+    });
+  });
+
+  it("writes an owner policy, with no tenant check, in a single-tenant schema, reading the schema's user setting", () => {
+    const using = "(author_id = (current_setting('app.current_user_id'::text))::bigint)";
+    const c = catalog({
+      tables: [
+        table('users', [col('id', 'bigint'), col('email', 'text')], { constraints: [pk(['id'])] }),
+        table('posts', [col('id', 'bigint'), col('author_id', 'bigint')], { constraints: [pk(['id']), fk(['author_id'], 'users')], rlsEnabled: true, policies: [policy('posts_author', 'posts', { using })] }),
+        table('notes', [col('id', 'bigint'), col('user_id', 'bigint')], { constraints: [pk(['id']), fk(['user_id'], 'users')], rlsEnabled: true }),
+      ],
+    });
+    const f = run(c, rlsEnabledNoPolicy);
+    expect(f).toHaveLength(1);
+    expect(f[0]?.fix?.sql).toBe("CREATE POLICY notes_owner ON notes\n  USING (user_id = (SELECT current_setting('app.current_user_id')::bigint));");
+    expect(f[0]?.fix?.sql).not.toMatch(/EXISTS|tenant|organization/);
+    expect(f[0]?.details.tenantColumn).toBeNull();
   });
 });
 

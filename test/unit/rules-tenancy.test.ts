@@ -3,7 +3,8 @@ import type { Catalog, Constraint, Table } from '../../src/catalog/model.js';
 import { runRules } from '../../src/rules/run.js';
 import { DEFAULT_REVIEW_SETTINGS, type Rule } from '../../src/rules/types.js';
 import { rules } from '../../src/rules/tenancy/index.js';
-import { inferTenant } from '../../src/rules/tenancy/tenant.js';
+import { inferTenant, type TenantInfo } from '../../src/rules/tenancy/tenant.js';
+import { tenantPolicyStyle } from '../../src/rules/tenancy/shared.js';
 import tenantColumnMissing from '../../src/rules/tenancy/tenant-column-missing.js';
 import tenantColumnNullable from '../../src/rules/tenancy/tenant-column-nullable.js';
 import tenantForeignKeyNotScoped from '../../src/rules/tenancy/tenant-foreign-key-not-scoped.js';
@@ -502,6 +503,25 @@ describe('tenant-column-missing', () => {
     expect(f?.fix?.sql).toContain('REFERENCES organizations (id) ON DELETE CASCADE NOT VALID');
   });
 
+  it('adds the key to financial records ON DELETE RESTRICT even where the other tenant keys cascade', () => {
+    const invoices = table('invoices', [id(), org(), col('total_cents', 'bigint', { notNull: true })], { constraints: [pk(['id']), orgFk()] });
+    const lines = table('invoice_lines', [id(), col('invoice_id', 'uuid', { notNull: true }), col('amount_cents', 'bigint', { notNull: true })], {
+      constraints: [pk(['id']), fk(['invoice_id'], 'invoices', ['id'], { name: 'invoice_lines_invoice_id_fkey' })],
+    });
+    const c = saas([comments(), invoices, lines]);
+    for (const t of c.tables) {
+      for (const k of t.constraints) if (k.name === 'fk_organization_id' && k.references) k.references.onDelete = 'cascade';
+    }
+    const f = run(c, tenantColumnMissing);
+    const byTable = (name: string) => f.find((x) => x.objects[0]?.name === name);
+    expect(byTable('invoice_lines')?.fix?.sql).toContain('FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE RESTRICT NOT VALID;');
+    expect(byTable('invoice_lines')?.fix?.sql).not.toContain('CASCADE');
+    expect(byTable('invoice_lines')?.fix?.notes).toContain('cascade-into-protected-data');
+    // Ordinary rows still follow their siblings.
+    expect(byTable('comments')?.fix?.sql).toContain('REFERENCES organizations (id) ON DELETE CASCADE NOT VALID;');
+    expect(byTable('comments')?.fix?.notes).not.toContain('cascade-into-protected-data');
+  });
+
   it('warns when the only path to the tenant goes through a nullable foreign key', () => {
     const notes = table('notes', [id(), col('task_id', 'uuid')], { constraints: [pk(['id']), fk(['task_id'], 'tasks')] });
     const f = run(saas([notes]), tenantColumnMissing);
@@ -526,6 +546,27 @@ describe('tenant-column-missing', () => {
       table('password_resets', [id(), col('user_id', 'uuid')], { constraints: [pk(['id']), fk(['user_id'], 'users')] }),
     ]);
     expect(run(c, tenantColumnMissing)).toEqual([]);
+  });
+});
+
+describe('tenantPolicyStyle: how new policies check the tenant', () => {
+  it('without tenant policies to copy, checks membership for the caller the schema names', () => {
+    const c = saas();
+    const style = tenantPolicyStyle(c, inferTenant(c, null) as TenantInfo);
+    expect(style.fromSchema).toBe(false);
+    expect(style.suffix).toBe('_tenant_isolation');
+    expect(style.check('organization_id', 'uuid')).toBe(
+      "organization_id IN (SELECT m.organization_id FROM memberships m WHERE m.user_id = NULLIF((SELECT current_setting('app.user_id', true)), '')::uuid)",
+    );
+  });
+
+  it("copies the setting the schema's tenant policies compare the key with, missing_ok and all, and their name suffix", () => {
+    const using = "(organization_id = (current_setting('app.org'::text, true))::uuid)";
+    const c = saas([], { projects: projects({ spec: { rlsEnabled: true, policies: [policy('projects_by_org', 'projects', { using })] } }) });
+    const style = tenantPolicyStyle(c, inferTenant(c, null) as TenantInfo);
+    expect(style.fromSchema).toBe(true);
+    expect(style.suffix).toBe('_by_org');
+    expect(style.check('organization_id', 'uuid')).toBe("organization_id = NULLIF((SELECT current_setting('app.org', true)), '')::uuid");
   });
 });
 

@@ -57,7 +57,7 @@ const capability: Capability = {
     return what ? { what } : null;
   },
   ddl(conv, { catalog, tenant }) {
-    const s = styleOf(catalog, conv);
+    const s = styleOf(catalog, conv, tenant);
     const name = freeTableName(s, [['audit', 'log'], ['audit', 'event'], ['audit', 'trail']]);
     const usersT = usersTable(catalog, conv);
     const users = usersT ? targetOf(usersT) : null;

@@ -65,8 +65,8 @@ const capability: Capability = {
     const typed = typedTokenRecognised(catalog);
     return typed ? { what: typed } : null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const a = authWithEmail(catalog, conv);
     const target = a ? targetOf(a.table) : null;
     const emailType = a?.email.type ?? 'text';
@@ -74,10 +74,11 @@ const capability: Capability = {
     const verifiedAt = col(s, 'email', 'verified', 'at');
     const parts: string[] = [];
     const objects: ObjectRef[] = [{ kind: 'table', schema: s.schema, name }];
+    const user = target ? fkCol(s, target, { onDelete: 'cascade', notNull: true }) : null;
     parts.push(createTable(s, {
       name,
       columns: [
-        ...(target ? [fkCol(s, target, { onDelete: 'cascade', notNull: true })] : []),
+        ...(user ? [user] : []),
         { name: col(s, 'email'), type: emailType, notNull: true },
         { name: col(s, 'token', 'hash'), type: hashType(catalog), notNull: true, unique: true },
         tsCol(s, col(s, 'expires', 'at'), true),
@@ -85,6 +86,7 @@ const capability: Capability = {
         createdAtCol(s),
       ],
       access: { kind: 'service-only' },
+      ...(user ? { owner: user.name } : {}),
     }));
     if (a) {
       parts.push(addColumns(a.table, [tsCol(s, verifiedAt)]));

@@ -2,7 +2,7 @@ import type { Catalog, Column, Table } from '../../catalog/model.js';
 import { findTable, quoteIdent } from '../../catalog/helpers.js';
 import type { Capability } from '../types.js';
 import { columnLabel, label, reviewed, snake, subjectColumn, usersTable, words } from '../match.js';
-import { col, createdAtCol, createTable, fkCol, freeTableName, ownerAccess, styleOf, targetOf, tenantCol, updatedAtCol } from '../ddl.js';
+import { col, createdAtCol, createTable, fkCol, freeTableName, ownerScope, styleOf, targetOf, tenantCol, updatedAtCol } from '../ddl.js';
 
 /** Words that name an uploaded file's content. */
 export const MEDIA_WORDS: readonly string[] = [
@@ -86,7 +86,7 @@ const capability: Capability = {
     return what ? { what } : null;
   },
   ddl(conv, { catalog, tenant }) {
-    const s = styleOf(catalog, conv);
+    const s = styleOf(catalog, conv, tenant);
     const name = freeTableName(s, [['file', 'upload'], ['stored', 'file'], ['upload']]);
     const usersT = usersTable(catalog, conv);
     const users = usersT ? targetOf(usersT) : null;
@@ -110,7 +110,7 @@ const capability: Capability = {
         createdAtCol(s),
         updatedAtCol(s),
       ],
-      access: ownerAccess('owner-all', uploader),
+      ...ownerScope('owner-all', uploader),
     });
     const sample = fileColumns(catalog).slice(0, 3).map((x) => `\`${columnLabel(x.table, x.column)}\``).join(', ');
     return {

@@ -92,7 +92,7 @@ const capability: Capability = {
     return null;
   },
   ddl(conv, { catalog, tenant }) {
-    const s = styleOf(catalog, conv);
+    const s = styleOf(catalog, conv, tenant);
     const m = memberships(catalog, conv)[0];
     const group = m ? targetOf(m.group) : null;
     const usersT = usersTable(catalog, conv);

@@ -5,7 +5,7 @@ import type { Capability, Priority } from '../types.js';
 import {
   closedValues, columnLabel, emailColumn, isLinkedAccountsTable, isUserOwned, label, nw, reviewed, snake, subjectColumn, userLikeTables, usersTable, words,
 } from '../match.js';
-import { col, createdAtCol, createTable, fkCol, freeTableName, ownerAccess, styleOf, targetOf, updatedAtCol } from '../ddl.js';
+import { col, createdAtCol, createTable, fkCol, freeTableName, ownerScope, styleOf, targetOf, updatedAtCol } from '../ddl.js';
 
 /** Identity providers whose name prefixes an id column: `google_id`, `appleId`, `github_uid`. */
 export const OAUTH_PROVIDERS: readonly string[] = [
@@ -127,8 +127,8 @@ const capability: Capability = {
     }
     return null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const hs = hits(catalog, conv);
     const owner = hs[0]?.table ?? usersTable(catalog, conv);
     const target = owner ? targetOf(owner) : null;
@@ -156,7 +156,7 @@ const capability: Capability = {
         updatedAtCol(s),
       ],
       uniques: [[provider, accountId]],
-      access: ownerAccess('owner-read', user),
+      ...ownerScope('owner-read', user),
     });
     const rel = qualify(s.schema, name);
     const backfill = owner && target && user

@@ -49,8 +49,8 @@ const capability: Capability = {
     const typed = typedTokenRecognised(catalog);
     return typed ? { what: typed } : null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const auth = ownAuth(catalog, conv);
     const target = (auth && targetOf(auth.table)) ?? usersTarget(catalog, conv);
     const name = freeTableName(s, [['password', 'reset', 'token'], ['password', 'reset', 'request']]);
@@ -66,6 +66,7 @@ const capability: Capability = {
         createdAtCol(s),
       ],
       access: { kind: 'service-only' },
+      ...(user ? { owner: user.name } : {}),
     });
     let optionA = '';
     if (target) {

@@ -4,7 +4,7 @@ import { CURRENCY_COLUMN_NAMES } from '../../rules/lexicon.js';
 import type { Capability } from '../types.js';
 import { label, reviewed, subjectColumn, subjectTable, usersTable, words } from '../match.js';
 import {
-  col, createdAtCol, createTable, fkCol, freeTableName, ownerAccess, styleOf, targetOf, tenantCol, tsCol, updatedAtCol, usesCents, type ColSpec,
+  col, createdAtCol, createTable, fkCol, freeTableName, ownerScope, styleOf, targetOf, tenantCol, tsCol, updatedAtCol, usesCents, type ColSpec,
 } from '../ddl.js';
 import { billingTables, payableTable, providerColumns, providerEvidence } from './billing.js';
 
@@ -64,7 +64,7 @@ const capability: Capability = {
     return what ? { what } : null;
   },
   ddl(conv, { catalog, tenant }) {
-    const s = styleOf(catalog, conv);
+    const s = styleOf(catalog, conv, tenant);
     const name = freeTableName(s, [['payment'], ['payment', 'record']]);
     const usersT = usersTable(catalog, conv);
     const users = usersT ? targetOf(usersT) : null;
@@ -106,7 +106,7 @@ const capability: Capability = {
       createdAtCol(s),
       updatedAtCol(s),
     ];
-    const sql = createTable(s, { name, columns, access: ownerAccess('owner-read', payer) });
+    const sql = createTable(s, { name, columns, ...ownerScope('owner-read', payer) });
     return {
       sql,
       table: name,

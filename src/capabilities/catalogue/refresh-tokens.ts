@@ -40,8 +40,8 @@ const capability: Capability = {
     const c = tokenColumnOnUsers(catalog, conv);
     return c ? { what: c } : null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const auth = ownAuth(catalog, conv);
     const target = (auth && targetOf(auth.table)) ?? usersTarget(catalog, conv);
     const name = freeTableName(s, [['refresh', 'token'], ['auth', 'refresh', 'token']]);
@@ -67,6 +67,7 @@ const capability: Capability = {
       ],
       indexes: [[expiresAt]],
       access: { kind: 'service-only' },
+      ...(user ? { owner: user.name } : {}),
     });
     return {
       sql,

@@ -3,7 +3,7 @@ import { quoteIdent } from '../../catalog/helpers.js';
 import type { ObjectRef } from '../../result.js';
 import type { Capability } from '../types.js';
 import { columnLabel, label, nw, reviewed, snake, subjectColumn, subjectTable, usersTable, words } from '../match.js';
-import { col, createdAtCol, createTable, fkCol, freeTableName, ownerAccess, styleOf, targetOf, tenantCol } from '../ddl.js';
+import { col, createdAtCol, createTable, fkCol, freeTableName, ownerScope, styleOf, targetOf, tenantCol } from '../ddl.js';
 
 const QUERY_COLUMNS = ['query', 'term', 'keyword', 'keywords', 'q', 'search_term', 'search_query', 'search_text', 'phrase', 'text'];
 
@@ -71,7 +71,7 @@ const capability: Capability = {
     return t ? { what: `\`${label(t)}\`` } : null;
   },
   ddl(conv, { catalog, tenant }) {
-    const s = styleOf(catalog, conv);
+    const s = styleOf(catalog, conv, tenant);
     const name = freeTableName(s, [['search', 'query'], ['search', 'history'], ['search', 'log']]);
     const usersT = usersTable(catalog, conv);
     const users = usersT ? targetOf(usersT) : null;
@@ -91,7 +91,7 @@ const capability: Capability = {
         createdAt,
       ],
       indexes: [[createdAt.name]],
-      access: ownerAccess('owner-all', user),
+      ...ownerScope('owner-all', user),
     });
     return {
       sql,

@@ -65,8 +65,8 @@ const capability: Capability = {
     const t = sessionTable(catalog) ?? refreshTokenTable(catalog);
     return t ? { what: tableLabel(t) } : null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const auth = ownAuth(catalog, conv);
     const target = (auth && targetOf(auth.table)) ?? usersTarget(catalog, conv);
     const name = freeTableName(s, [['session'], ['user', 'session'], ['auth', 'session'], ['login', 'session']]);
@@ -86,6 +86,7 @@ const capability: Capability = {
       ],
       indexes: [[expiresAt]],
       access: { kind: 'service-only' },
+      ...(user ? { owner: user.name } : {}),
     });
     return {
       sql,

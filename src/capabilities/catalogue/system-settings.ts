@@ -52,8 +52,8 @@ const capability: Capability = {
     const t = settingsTable(catalog, conv);
     return t ? { what: `\`${label(t)}\`` } : null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const name = freeTableName(s, [['system', 'setting'], ['app', 'setting'], ['application', 'setting']]);
     const key = col(s, 'key');
     const value = col(s, 'value');

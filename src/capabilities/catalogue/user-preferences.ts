@@ -5,7 +5,7 @@ import {
   columnLabel, isUserOwned, label, lastWord, nw, reviewed, snake, subjectColumn, subjectTable, userLikeTables, usersTable, words,
 } from '../match.js';
 import {
-  ADD_COLUMN_NOTES, addColumns, col, createdAtCol, createTable, fkCol, freeTableName, ownerAccess, styleOf, targetOf, updatedAtCol,
+  ADD_COLUMN_NOTES, addColumns, col, createdAtCol, createTable, fkCol, freeTableName, ownerScope, styleOf, targetOf, updatedAtCol,
 } from '../ddl.js';
 
 const NOTIFY_WORDS = ['notify', 'notification', 'notifications', 'newsletter', 'newsletters', 'digest', 'unsubscribed', 'opt', 'optin', 'optout'];
@@ -89,8 +89,8 @@ const capability: Capability = {
     const t = reviewed(catalog).find((x) => words(x.name).some((w) => STORE_WORDS.includes(w)) && isUserOwned(catalog, conv, x));
     return t ? { what: `\`${label(t)}\`` } : null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const h = host(catalog, conv);
     const preferences = col(s, 'preferences');
     const tableName = freeTableName(s, [['user', 'preference'], ['user', 'setting']]);
@@ -108,7 +108,7 @@ const capability: Capability = {
         updatedAtCol(s),
       ],
       uniques: owner ? [[owner.name, key]] : [],
-      access: ownerAccess('owner-all', owner),
+      ...ownerScope('owner-all', owner),
     });
     const example = `{"notifications": {"email": true, "push": false}, "locale": "en"}`;
     if (h) {

@@ -96,8 +96,8 @@ const capability: Capability = {
     const what = idempotentEvents(catalog, conv);
     return what ? { what } : null;
   },
-  ddl(conv, { catalog }) {
-    const s = styleOf(catalog, conv);
+  ddl(conv, { catalog, tenant }) {
+    const s = styleOf(catalog, conv, tenant);
     const near = nearMiss(catalog, conv);
     if (near?.column) {
       const rel = qualify(near.table.schema, near.table.name);

@@ -1,6 +1,9 @@
-/** Helpers shared by the security rules: who can reach a relation through the API, owner columns, view references. */
+/**
+ * Helpers shared by the security rules: who can reach a relation through the API, owner columns, view references,
+ * and how the schema's own policies name the caller.
+ */
 import type { Catalog, Column, Table, View } from '../../catalog/model.js';
-import { isPartition, userTables } from '../../catalog/helpers.js';
+import { isPartition, qualify, quoteIdent, quoteLiteral, userTables } from '../../catalog/helpers.js';
 import { USER_TABLE_WORDS, nameWords } from '../lexicon.js';
 
 /** Roles PostgREST (Supabase's Data API) runs client requests as. */
@@ -113,4 +116,134 @@ export function viewReferences(catalog: Catalog, v: View): Table[] {
     const ref = t.schema === 'public' ? `(?:(?:"?public"?\\.)?${name})` : `(?:${qualified})`;
     return new RegExp(`(?:\\bFROM|\\bJOIN|,)\\s*\\(*\\s*${ref}(?=[\\s),;]|$)`, 'i').test(v.definition);
   });
+}
+
+/**
+ * How the schema's own policies name the caller, so a generated policy reads like its siblings and
+ * asks the application for nothing new: the session setting or helper function they compare with a
+ * user id, and the roles they are written for.
+ */
+export interface SessionStyle {
+  /** The caller's user id as SQL of `type`, wrapped in a scalar subquery so it is evaluated once per statement. */
+  user(type: string): string;
+  /** Where `user` came from, for notes: "`current_setting('app.current_user_id')`, as the schema's policies read it". */
+  userSource: string;
+  /** True when `user` is the schema's own (a setting or function its policies use), not our default. */
+  userFromSchema: boolean;
+  /** ` TO app_user`, or '' for PUBLIC. */
+  to: string;
+}
+
+/** A `current_setting('name'[, missing_ok])` call as pg_get_expr prints it (`'name'::text`). */
+export const SETTING_CALL = /current_setting\(\s*'((?:[^']|'')+)'(?:::text)?\s*(?:,\s*(true|false)\s*)?\)/gi;
+
+/** `schema.fn()` / `fn()` with no arguments, as pg_get_expr prints it. */
+const ZERO_ARG_CALL = /(?:("?)([A-Za-z_][A-Za-z0-9_$]*)\1\s*\.\s*)?("?)([A-Za-z_][A-Za-z0-9_$]*)\3\s*\(\s*\)/g;
+
+/** Policy expressions of the schema's own tables, in catalog order (the only input, so the style is deterministic). */
+function policyExpressions(catalog: Catalog): Array<{ table: Table; expr: string }> {
+  const out: Array<{ table: Table; expr: string }> = [];
+  for (const t of securedTables(catalog)) {
+    for (const p of t.policies) for (const e of [p.using, p.withCheck]) if (e) out.push({ table: t, expr: e });
+  }
+  return out;
+}
+
+/**
+ * A setting read the way the schema reads it: without `missing_ok` it errors when the application forgot
+ * to set it, like its siblings; with it, unset or reset ('') means no row. The call is the whole target of
+ * its scalar subquery, so it runs once per statement (rls-policy-per-row-auth-call reads it that way).
+ */
+export function settingSql(name: string, missingOk: boolean, type: string): string {
+  const lit = quoteLiteral(name);
+  return missingOk ? `NULLIF((SELECT current_setting(${lit}, true)), '')::${type}` : `(SELECT current_setting(${lit})::${type})`;
+}
+
+/** User functions with no arguments an expression calls, as `schema.name` SQL. */
+export function zeroArgFunctions(catalog: Catalog, expr: string): Array<{ sql: string; name: string; fn: Catalog['functions'][number] }> {
+  const out: Array<{ sql: string; name: string; fn: Catalog['functions'][number] }> = [];
+  for (const m of expr.matchAll(ZERO_ARG_CALL)) {
+    const schema = m[2];
+    const name = m[4] as string;
+    const fn = catalog.functions.find((f) => f.name === name && f.arguments === '' && f.origin === 'user' && (schema === undefined || f.schema === schema));
+    if (fn) out.push({ sql: `${qualify(fn.schema, fn.name)}()`, name: fn.name, fn });
+  }
+  return out;
+}
+
+function isUserWord(words: string[]): boolean {
+  return words.includes('uid') || (words.includes('user') && (words.includes('id') || words.length === 1));
+}
+
+const styleMemo = new WeakMap<Catalog, SessionStyle>();
+
+export function sessionStyle(catalog: Catalog): SessionStyle {
+  let s = styleMemo.get(catalog);
+  if (!s) {
+    s = computeSessionStyle(catalog);
+    styleMemo.set(catalog, s);
+  }
+  return s;
+}
+
+function computeSessionStyle(catalog: Catalog): SessionStyle {
+  const exprs = policyExpressions(catalog);
+  let user: SessionStyle['user'] | null = null;
+  let userSource = '';
+  if (catalog.supabase) {
+    user = () => '(SELECT auth.uid())';
+    userSource = '`auth.uid()`';
+  }
+  // A helper function the policies call (`app.current_user_id()`) beats the setting it reads.
+  for (const { expr } of exprs) {
+    if (user) break;
+    const fn = zeroArgFunctions(catalog, expr).find((f) => isUserWord(nameWords(f.name)));
+    if (fn) {
+      user = () => `(SELECT ${fn.sql})`;
+      userSource = `\`${fn.sql}\`, as the schema's policies do`;
+    }
+  }
+  for (const { expr } of exprs) {
+    if (user) break;
+    for (const m of expr.matchAll(SETTING_CALL)) {
+      const name = (m[1] as string).replace(/''/g, "'");
+      if (!isUserWord(nameWords(name))) continue;
+      const missingOk = m[2] === 'true';
+      user = (type) => settingSql(name, missingOk, type);
+      userSource = `\`current_setting('${name}')\`, as the schema's policies read it`;
+      break;
+    }
+  }
+  const fromSchema = user !== null;
+  return {
+    user: user ?? ((type) => settingSql('app.user_id', true, type)),
+    userSource: fromSchema ? userSource : '`app.user_id`, which the application sets per transaction (SET LOCAL app.user_id = \'…\')',
+    userFromSchema: fromSchema,
+    to: policyRoles(catalog),
+  };
+}
+
+/** Roles that bypass row level security anyway: policies for them say nothing about the application's role. */
+const BYPASS_ROLES: readonly string[] = ['service_role', 'supabase_admin', 'postgres'];
+
+/** The roles most of the schema's policies are for; on Supabase `authenticated` unless they name another. */
+function policyRoles(catalog: Catalog): string {
+  const counts = new Map<string, number>();
+  for (const t of securedTables(catalog)) {
+    for (const p of t.policies) {
+      if (p.roles.length > 0 && p.roles.every((r) => BYPASS_ROLES.includes(r))) continue;
+      const k = [...p.roles].sort().join(', ');
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  let best: string | null = null;
+  let n = 0;
+  for (const [k, c] of counts) if (c > n) { best = k; n = c; }
+  if (best === null || best === 'public' || best === '') return catalog.supabase ? ' TO authenticated' : '';
+  return ` TO ${best.split(', ').map(quoteIdent).join(', ')}`;
+}
+
+/** Does the schema turn row level security on anywhere? Then rls-disabled names every table without it. */
+export function schemaUsesRls(catalog: Catalog, schema: string): boolean {
+  return securedTables(catalog).some((t) => t.schema === schema && t.rlsEnabled);
 }

@@ -4,6 +4,7 @@ import { findTable, qualify, quoteIdent, tableRef } from '../../catalog/helpers.
 import { createIndexDdl } from '../indexes/shared.js';
 import { singlePrimaryKey, tableLabel } from '../keys/shared.js';
 import { actionSql, addForeignKeySql, foreignKeyName } from '../foreign-keys/shared.js';
+import { protection } from '../foreign-keys/cascade-into-protected-data.js';
 import { defineRule, type FindingDraft } from '../types.js';
 import type { TenantInfo } from './tenant.js';
 import {
@@ -191,11 +192,20 @@ function finding(catalog: Catalog, info: TenantInfo, t: Table, global: Set<strin
   );
   notes.push(SET_NOT_NULL_NOTES);
   if (info.parent && info.parentKey) {
-    const onDelete = usualOnDelete(info);
+    const usual = usualOnDelete(info);
+    // Financial and audit records outlive a deleted tenant (cascade-into-protected-data); the key is NOT NULL, so RESTRICT.
+    const protectedData = usual === 'cascade' ? protection(t) : null;
+    const onDelete: ReferentialAction = protectedData ? 'restrict' : usual;
     const clause = `FOREIGN KEY (${col}) REFERENCES ${qualify(info.parent.schema, info.parent.table)} (${quoteIdent(info.parentKey.column)})` +
       (onDelete !== 'no action' ? ` ON DELETE ${actionSql(onDelete)}` : '');
     statements.push(addForeignKeySql(catalog, t, foreignKeyName(t, [info.column]), clause));
     notes.push(`The foreign key is added NOT VALID (brief lock) and validated separately (SHARE UPDATE EXCLUSIVE, reads and writes continue).`);
+    if (protectedData) {
+      notes.push(
+        `The other tenant keys cascade, but this one is ON DELETE RESTRICT: ${protectedData.evidence}, and such rows must not vanish with their tenant ` +
+          `(cascade-into-protected-data); delete or archive them deliberately before the tenant.`,
+      );
+    }
   }
   const index = createIndexDdl(catalog, t, { nameParts: [info.column], keys: col });
   statements.push(index.sql);
