@@ -1,7 +1,6 @@
 import { detectConventions } from '../../catalog/conventions.js';
 import { CAPABILITIES, type CapabilityName, type Priority } from '../../capabilities/index.js';
-import { listPhrase, reviewed } from '../../capabilities/match.js';
-import type { Catalog } from '../../catalog/model.js';
+import { listPhrase } from '../../capabilities/match.js';
 import type { Severity } from '../../result.js';
 import { inferTenant } from '../tenancy/tenant.js';
 import { defineRule, type FindingDraft, type ReviewSettings } from '../types.js';
@@ -17,15 +16,6 @@ function disabled(options: Record<string, unknown>): Set<string> {
     for (const [name, on] of Object.entries(caps as Record<string, unknown>)) if (on === false) out.add(name);
   }
   return out;
-}
-
-/** Outside Supabase (where the DDL enables RLS itself), a schema that mostly uses RLS wants it on new tables too. */
-function rlsNote(catalog: Catalog, table: string | null): string {
-  if (catalog.supabase || table === null) return '';
-  const tables = reviewed(catalog);
-  const secured = tables.filter((t) => t.rlsEnabled).length;
-  if (secured === 0 || secured * 2 < tables.length) return '';
-  return ` ${secured} of ${tables.length} tables use row level security: enable it on ${table} and add policies like theirs.`;
 }
 
 function ormNote(review: ReviewSettings): string {
@@ -75,7 +65,7 @@ export default defineRule({
           table: proposal.table,
           reason: cap.reason,
         },
-        fix: { sql: proposal.sql, notes: `${proposal.notes}${rlsNote(catalog, proposal.table)}${ormNote(review)}` },
+        fix: { sql: proposal.sql, notes: `${proposal.notes}${ormNote(review)}` },
       });
     }
     return out;
