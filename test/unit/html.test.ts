@@ -8,7 +8,7 @@ import { buildDocsModel } from '../../src/docs/model.js';
 import { erSvg, type ErSvg } from '../../src/report/er-svg.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderReport } from '../../src/report/index.js';
-import type { DriftEntry, Finding, ReviewResult } from '../../src/result.js';
+import type { DriftEntry, Finding } from '../../src/result.js';
 import { col, pk, table } from '../support/build.js';
 import { finding, resultFor, shopCatalog, shopFindings } from '../fixtures/report/shop.js';
 
