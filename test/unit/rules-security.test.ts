@@ -215,6 +215,10 @@ describe('rls-policy-per-row-auth-call', () => {
     expect(perRowCalls("(org = ( SELECT (auth.jwt() ->> 'org'::text)))")).toEqual([]);
     expect(perRowCalls("(org = current_setting('app.org'::text, true))").map((c) => c.text)).toEqual(["current_setting('app.org'::text, true)"]);
     expect(perRowCalls('(EXISTS ( SELECT 1\n   FROM members m\n  WHERE (m.user_id = auth.uid())))')).toHaveLength(1);
+    // Inside calls in a scalar subquery's select list: once per statement (the form tenant fixes write).
+    expect(perRowCalls("(user_id = ( SELECT (NULLIF(current_setting('app.user_id'::text, true), ''::text))::uuid AS uuid))")).toEqual([]);
+    expect(perRowCalls("(user_id = NULLIF(current_setting('app.user_id'::text, true), ''::text)::uuid)")).toHaveLength(1);
+    expect(perRowCalls('(team_id IN ( SELECT m.team_id FROM members m WHERE (m.user_id = auth.uid())))')).toHaveLength(1);
     expect(wrapCalls("((auth.jwt() ->> 'role'::text) = 'admin'::text)")).toBe("(((SELECT auth.jwt()) ->> 'role'::text) = 'admin'::text)");
   });
   it('fires with an ALTER POLICY that wraps the call', () => {

@@ -32,12 +32,35 @@ function closeParen(s: string, open: number): number {
  * subquery. pg_get_expr prints the fast form `(select auth.uid())` as `( SELECT auth.uid() AS uid)`;
  * a call inside a larger subquery (EXISTS (SELECT 1 … WHERE x = auth.uid())) still runs per row.
  */
+/**
+ * Is the call at `start` computed by the select list of a scalar subquery, possibly as an argument of
+ * other calls or inside parentheses — `(SELECT NULLIF(current_setting('app.user_id', true), '')::uuid)` —
+ * and not under a FROM or WHERE of that subquery (which runs per outer row when correlated)?
+ */
+function inScalarSelect(expr: string, start: number): boolean {
+  let depth = 0;
+  for (let i = start - 1; i >= 0; i--) {
+    const ch = expr[i];
+    if (ch === ')') depth++;
+    else if (ch === '(') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      // An enclosing parenthesis: a subquery ends the walk; a call or grouping parenthesis is looked through.
+      const inner = expr.slice(i + 1, start);
+      if (/^\s*SELECT\b/i.test(inner)) return !/\b(FROM|WHERE)\b/i.test(inner);
+    }
+  }
+  return false;
+}
+
 export function perRowCalls(expr: string): PerRowCall[] {
   const calls: PerRowCall[] = [];
   for (const m of expr.matchAll(CALL)) {
     const start = m.index;
     const end = closeParen(expr, start + m[0].length - 1);
-    if (/\(\s*SELECT\s+(\(\s*)*$/i.test(expr.slice(0, start))) continue;
+    if (inScalarSelect(expr, start)) continue;
     if (calls.some((c) => start >= c.start && start < c.end)) continue;
     calls.push({ start, end, text: expr.slice(start, end) });
   }
