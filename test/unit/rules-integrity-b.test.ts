@@ -189,6 +189,26 @@ describe('soft-delete-unique', () => {
     expect(f[0]?.fix?.sql).toContain('ON users (email) WHERE NOT is_deleted;');
   });
 
+  it('keeps a foreign key indexed when the retired key was the only index leading on it', () => {
+    const sellers = table('sellers', [id()], { constraints: [pk(['id'])] });
+    const listings = (extra: Parameters<typeof table>[2] = {}) => table('listings', [
+      id(), col('seller_id', 'bigint', { notNull: true }), col('slug', 'text', { notNull: true }), col('deleted_at', 'timestamp with time zone'),
+    ], { constraints: [pk(['id']), fk(['seller_id'], 'sellers', ['id'], { name: 'listings_seller_id_fkey' }), unique(['seller_id', 'slug'], 'listings_seller_slug_key')], ...extra });
+    const f = run(catalog({ tables: [sellers, listings()] }), softDeleteUnique);
+    expect(f[0]?.fix?.sql).toBe([
+      'CREATE INDEX CONCURRENTLY listings_seller_id_idx ON listings (seller_id);',
+      'CREATE UNIQUE INDEX CONCURRENTLY listings_seller_id_slug_live_key ON listings (seller_id, slug) WHERE deleted_at IS NULL;',
+      'ALTER TABLE listings DROP CONSTRAINT listings_seller_slug_key;',
+    ].join('\n'));
+    expect(f[0]?.fix?.notes).toContain('listings_seller_id_fkey (seller_id) gets listings_seller_id_idx');
+
+    // Another index already serves the foreign key: nothing extra to build.
+    const served = listings({ indexes: [idx('listings_seller_id_created_idx', ['seller_id', 'id'], { table: 'listings' })] });
+    const g = run(catalog({ tables: [sellers, served] }), softDeleteUnique);
+    expect(g[0]?.fix?.sql).not.toContain('listings_seller_id_idx');
+    expect(g[0]?.fix?.sql.split('\n')).toHaveLength(2);
+  });
+
   it('does not fire on live-only keys, NULLS NOT DISTINCT, foreign-key pairs, permanent identifiers or tables without soft delete', () => {
     const partial = table('users', [id(), col('email', 'text'), col('deleted_at', 'timestamp with time zone')], {
       constraints: [pk(['id'])], indexes: [idx('users_email_live', ['email'], { unique: true, predicate: '(deleted_at IS NULL)' })],

@@ -136,6 +136,16 @@ describe('repeating-column-group', () => {
     expect(f[0]?.fix?.sql).toContain('-- ALTER TABLE contacts DROP COLUMN phone1, DROP COLUMN phone2, DROP COLUMN phone3;');
   });
 
+  it('makes the child of an UNLOGGED owner UNLOGGED, and says the drop is a second step', () => {
+    const phones = [col('phone1', 'text'), col('phone2', 'text'), col('phone3', 'text')];
+    const unlogged = run(catalog({ tables: [keyed('contacts', phones, { persistence: 'unlogged' })] }), repeatingColumnGroup)[0];
+    expect(unlogged?.fix?.sql.startsWith('CREATE UNLOGGED TABLE contact_phones (')).toBe(true);
+    expect(unlogged?.fix?.notes).toContain('contact_phones is UNLOGGED because contacts is');
+    const permanent = run(catalog({ tables: [keyed('contacts', phones)] }), repeatingColumnGroup)[0];
+    expect(permanent?.fix?.sql).not.toContain('UNLOGGED');
+    expect(permanent?.fix?.notes).toContain('This is the first of two steps: `phone1`, `phone2` and `phone3` stay');
+  });
+
   it('counts the unnumbered first member, and two are enough for things without a natural maximum', () => {
     const f = run(catalog({ tables: [keyed('users', [col('email', 'text'), col('email2', 'text')])] }), repeatingColumnGroup);
     expect(f).toHaveLength(1);
@@ -203,6 +213,20 @@ describe('id-array-instead-of-junction', () => {
     expect(f.map((x) => [x.objects[0]?.name, x.severity])).toEqual([['member_ids', 'low'], ['tag_ids', 'low']]);
     expect(f[0]?.message).toContain('no table here matches `member`, so this is a name-only reading');
     expect(f[0]?.fix?.sql).toContain('add REFERENCES <table> (<key>) when these ids name rows of a table');
+  });
+
+  it('makes the junction UNLOGGED when the owner or the referenced table is, and only then', () => {
+    const unloggedOwner = run(catalog({ tables: [tags, keyed('carts', [col('tag_ids', 'bigint[]')], { persistence: 'unlogged' })] }), idArrayInsteadOfJunction)[0];
+    expect(unloggedOwner?.fix?.sql.startsWith('CREATE UNLOGGED TABLE cart_tags (')).toBe(true);
+    expect(unloggedOwner?.fix?.notes).toContain('cart_tags is UNLOGGED because carts is');
+    const unloggedTarget = run(catalog({ tables: [keyed('tags', [], { persistence: 'unlogged' }), keyed('posts', [col('tag_ids', 'bigint[]')])] }), idArrayInsteadOfJunction)[0];
+    expect(unloggedTarget?.fix?.sql.startsWith('CREATE UNLOGGED TABLE post_tags (')).toBe(true);
+    const permanent = run(catalog({ tables: [tags, keyed('posts', [col('tag_ids', 'bigint[]')])] }), idArrayInsteadOfJunction)[0];
+    expect(permanent?.fix?.sql.startsWith('CREATE TABLE post_tags (')).toBe(true);
+    expect(permanent?.fix?.sql).not.toContain('UNLOGGED');
+    // The array stays until the application has moved: its drop is the second step, left in comments.
+    expect(permanent?.fix?.sql).toContain('\n-- ALTER TABLE posts DROP COLUMN tag_ids;');
+    expect(permanent?.fix?.notes).toContain('This is the first of two steps');
   });
 
   it('ignores arrays that are not lists of ids', () => {

@@ -14,7 +14,7 @@ import timestampWithoutTimeZone from '../../src/rules/types/timestamp-without-ti
 import timestampZeroPrecision from '../../src/rules/types/timestamp-zero-precision.js';
 import timetz from '../../src/rules/types/timetz.js';
 import varcharN from '../../src/rules/types/varchar-n.js';
-import { catalog, check, col, fk, pk, table, view } from '../support/build.js';
+import { catalog, check, col, fk, idx, pk, policy, table, view } from '../support/build.js';
 import type { Catalog } from '../../src/catalog/model.js';
 
 function run(c: Catalog, rule: Rule, enable = false) {
@@ -334,5 +334,120 @@ describe('type rules and views', () => {
       views: [view('recent_webhooks', { definition: ' SELECT payload\n   FROM webhooks;' })],
     });
     expect(run(c, jsonOverJsonb)[0]?.fix?.notes).toContain('recent_webhooks');
+  });
+});
+
+describe('type changes under views', () => {
+  const events = () => table('events', [
+    col('id', 'bigint'), col('name', 'text'), col('starts_at', 'timestamp without time zone'), col('ends_at', 'timestamp without time zone'),
+    col('note_at', 'timestamp without time zone'),
+  ], { constraints: [pk(['id'])] });
+  const upcoming = view('upcoming_events', {
+    definition: ' SELECT id,\n    name,\n    starts_at\n   FROM events\n  WHERE starts_at > now();',
+    securityInvoker: true, comment: "The calendar's list",
+  });
+
+  it('drops the views that read the column and recreates them after the ALTER, options, comment and exact grants included', () => {
+    const c = catalog({
+      tables: [events()],
+      views: [upcoming],
+      grants: [
+        { schema: 'public', table: 'upcoming_events', grantee: 'app_reader', privileges: ['SELECT'] },
+        { schema: 'public', table: 'events', grantee: 'app_writer', privileges: ['INSERT', 'SELECT'] },
+      ],
+    });
+    const f = run(c, timestampWithoutTimeZone).find((x) => x.details.column === 'starts_at');
+    expect(f?.fix?.sql).toBe([
+      'DROP VIEW upcoming_events;',
+      "ALTER TABLE events ALTER COLUMN starts_at TYPE timestamptz USING starts_at AT TIME ZONE 'UTC';",
+      'CREATE VIEW upcoming_events WITH (security_invoker = true) AS\nSELECT id,\n    name,\n    starts_at\n   FROM events\n  WHERE starts_at > now();',
+      "COMMENT ON VIEW upcoming_events IS 'The calendar''s list';",
+      // Default privileges would give the new view to app_writer: the old one had nothing for it.
+      'REVOKE ALL ON upcoming_events FROM app_reader, app_writer;',
+      'GRANT SELECT ON upcoming_events TO app_reader;',
+    ].join('\n'));
+    expect(f?.fix?.notes).toContain('drops upcoming_events first and recreates it after');
+  });
+
+  it('leaves views alone when they read the table but not the column, or name a same-named table of another schema', () => {
+    const c = catalog({
+      tables: [events(), table('events', [col('id', 'bigint'), col('note_at', 'text')], { schema: 'archive' })],
+      views: [upcoming, view('archived', { definition: ' SELECT note_at\n   FROM archive.events;' })],
+    });
+    const f = run(c, timestampWithoutTimeZone).find((x) => x.details.column === 'note_at');
+    expect(f?.fix?.sql).toBe("ALTER TABLE events ALTER COLUMN note_at TYPE timestamptz USING note_at AT TIME ZONE 'UTC';");
+    expect(f?.fix?.notes).not.toContain('drops');
+    const plain = run(catalog({ tables: [events()] }), timestampWithoutTimeZone);
+    for (const x of plain) expect(x.fix?.sql).not.toMatch(/VIEW/);
+  });
+
+  it('changes the columns views read in one ALTER TABLE, so every such finding carries the same SQL', () => {
+    const both = view('event_spans', { definition: ' SELECT id,\n    ends_at - starts_at AS span\n   FROM events;' });
+    const f = run(catalog({ tables: [events()], views: [both] }), timestampWithoutTimeZone);
+    const starts = f.find((x) => x.details.column === 'starts_at');
+    const ends = f.find((x) => x.details.column === 'ends_at');
+    expect(starts?.fix?.sql).toBe(ends?.fix?.sql);
+    expect(starts?.fix?.sql).toContain(
+      "ALTER TABLE events ALTER COLUMN starts_at TYPE timestamptz USING starts_at AT TIME ZONE 'UTC',\n  ALTER COLUMN ends_at TYPE timestamptz USING ends_at AT TIME ZONE 'UTC';",
+    );
+    expect(starts?.fix?.sql.match(/DROP VIEW/g)).toHaveLength(1);
+    // note_at is read by no view: its own single ALTER.
+    expect(f.find((x) => x.details.column === 'note_at')?.fix?.sql).not.toContain('starts_at');
+  });
+
+  it('drops views built on those views first, recreates them last, and rebuilds a materialized view with its indexes', () => {
+    const next = view('next_event', { definition: ' SELECT id,\n    name\n   FROM upcoming_events\n LIMIT 1;' });
+    const days = view('event_days', {
+      materialized: true,
+      definition: " SELECT date_trunc('day'::text, starts_at) AS day,\n    count(*) AS n\n   FROM events\n  GROUP BY (date_trunc('day'::text, starts_at));",
+      indexes: [idx('event_days_day_key', ['day'], { unique: true, table: 'event_days', definition: 'CREATE UNIQUE INDEX event_days_day_key ON public.event_days USING btree (day)' })],
+    });
+    const sql = run(catalog({ tables: [events()], views: [next, days, upcoming] }), timestampWithoutTimeZone)
+      .find((x) => x.details.column === 'starts_at')?.fix?.sql ?? '';
+    const order = (s: string) => sql.indexOf(s);
+    expect(order('DROP VIEW next_event;')).toBeLessThan(order('DROP VIEW upcoming_events;'));
+    expect(order('DROP MATERIALIZED VIEW event_days;')).toBeGreaterThanOrEqual(0);
+    expect(order('CREATE VIEW upcoming_events')).toBeLessThan(order('CREATE VIEW next_event'));
+    expect(order('CREATE MATERIALIZED VIEW event_days AS')).toBeLessThan(order('CREATE UNIQUE INDEX event_days_day_key ON public.event_days'));
+    expect(order('ALTER TABLE events')).toBeLessThan(order('CREATE MATERIALIZED VIEW'));
+  });
+
+  it('drops and recreates the policies that use the column, on the table or through a subquery, and no others', () => {
+    const ev = events();
+    ev.rlsEnabled = true;
+    ev.policies = [
+      policy('future_only', 'events', { command: 'select', roles: ['app_reader'], using: '(starts_at > now())' }),
+      policy('named', 'events', { command: 'update', using: "(name <> ''::text)" }),
+    ];
+    const tickets = table('tickets', [col('id', 'bigint'), col('event_id', 'bigint')], { constraints: [pk(['id'])] });
+    tickets.policies = [
+      policy('open_events', 'tickets', { permissive: false, using: '(EXISTS ( SELECT 1\n   FROM events e\n  WHERE ((e.id = tickets.event_id) AND (e.starts_at > now()))))' }),
+    ];
+    const sql = run(catalog({ tables: [ev, tickets] }), timestampWithoutTimeZone).find((x) => x.details.column === 'starts_at')?.fix?.sql ?? '';
+    expect(sql.split('\n').slice(0, 3)).toEqual(['DROP POLICY future_only ON events;', 'DROP POLICY open_events ON tickets;',
+      "ALTER TABLE events ALTER COLUMN starts_at TYPE timestamptz USING starts_at AT TIME ZONE 'UTC';"]);
+    expect(sql).toContain('CREATE POLICY future_only ON events FOR SELECT TO app_reader USING ((starts_at > now()));');
+    expect(sql).toContain('CREATE POLICY open_events ON tickets AS RESTRICTIVE USING ((EXISTS');
+    expect(sql).not.toContain('named');
+  });
+
+  it('puts a CHECK after the recreated views (char-n), and recreates views for every table inconsistent-column-type changes', () => {
+    const grades = table('grades', [col('id', 'bigint'), col('letter', 'character(2)')], { constraints: [pk(['id'])] });
+    const book = view('gradebook', { definition: ' SELECT id,\n    letter\n   FROM grades;' });
+    const sql = run(catalog({ tables: [grades], views: [book] }), charN)[0]?.fix?.sql ?? '';
+    expect(sql.indexOf('CREATE VIEW gradebook')).toBeLessThan(sql.indexOf('ADD CONSTRAINT grades_letter_length CHECK'));
+    expect(sql.startsWith('DROP VIEW gradebook;\nALTER TABLE grades ALTER COLUMN letter TYPE text;')).toBe(true);
+
+    const users = table('users', [col('id', 'bigint')], { constraints: [pk(['id'])] });
+    const orders = table('orders', [col('id', 'bigint'), col('user_id', 'integer')], { constraints: [pk(['id']), fk(['user_id'], 'users')] });
+    const carts = table('carts', [col('id', 'bigint'), col('user_id', 'integer')], { constraints: [pk(['id'])] });
+    const mine = view('my_orders', { definition: ' SELECT id\n   FROM orders\n  WHERE user_id = 1;' });
+    const fix = run(catalog({ tables: [users, orders, carts], views: [mine] }), inconsistentColumnType)[0]?.fix;
+    expect(fix?.sql).toBe([
+      'DROP VIEW my_orders;',
+      'ALTER TABLE orders ALTER COLUMN user_id TYPE bigint USING user_id::bigint;',
+      'ALTER TABLE carts ALTER COLUMN user_id TYPE bigint USING user_id::bigint;',
+      'CREATE VIEW my_orders AS\nSELECT id\n   FROM orders\n  WHERE user_id = 1;',
+    ].join('\n'));
   });
 });

@@ -1,6 +1,6 @@
 import type { Catalog, Column, Index, Table } from '../../catalog/model.js';
-import { columnRef, foreignKeys, qualify, quoteIdent } from '../../catalog/helpers.js';
-import { createIndexDdl } from '../indexes/shared.js';
+import { columnRef, foreignKeys, indexCoversColumns, qualify, quoteIdent } from '../../catalog/helpers.js';
+import { columnListSql, columnNameParts, createIndexDdl } from '../indexes/shared.js';
 import { tableLabel } from '../keys/shared.js';
 import { lexiconSample, nameWords } from '../lexicon.js';
 import { defineRule, type FindingDraft } from '../types.js';
@@ -47,6 +47,32 @@ function variantOf(i: Index, softDelete: Column): Variant | null {
   return softDelete.notNull || i.nullsNotDistinct ? null : 'live-not-unique';
 }
 
+/**
+ * Foreign keys that only the retired index serves. The replacement is partial (live rows only), so
+ * it cannot find the deleted rows a parent's DELETE must reach: without a plain index on the
+ * foreign key's columns, dropping the old key would leave the foreign key unindexed. The index is
+ * the one unindexed-foreign-key would write, built before the drop.
+ */
+function keepForeignKeyIndexes(catalog: Catalog, table: Table, i: Index): { sql: string[]; note: string } {
+  const sql: string[] = [];
+  const served: string[] = [];
+  const seen = new Set<string>();
+  for (const fk of foreignKeys(table)) {
+    if (fk.inherited || fk.columns.length === 0 || !indexCoversColumns(i, fk.columns)) continue;
+    if (table.indexes.some((x) => x !== i && indexCoversColumns(x, fk.columns))) continue;
+    const key = [...fk.columns].sort().join('\u0000');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const ddl = createIndexDdl(catalog, table, { nameParts: columnNameParts(fk.columns), keys: columnListSql(fk.columns) });
+    sql.push(ddl.sql);
+    served.push(`${fk.name} (${fk.columns.join(', ')}) gets ${ddl.name}`);
+  }
+  const note = served.length === 0 ? '' :
+    `${capitalize(uniqueLabel(i))} is the only index leading on the foreign key columns, and the partial replacement cannot serve a parent's ` +
+    `DELETE (it skips soft-deleted rows), so the fix builds a plain index first: ${served.join('; ')}.`;
+  return { sql, note };
+}
+
 function finding(catalog: Catalog, table: Table, i: Index, softDelete: Column, natural: Column[], variant: Variant): FindingDraft {
   const rel = qualify(table.schema, table.name);
   const sd = quoteIdent(softDelete.name);
@@ -58,6 +84,7 @@ function finding(catalog: Catalog, table: Table, i: Index, softDelete: Column, n
     nameParts: [...keptKeys.map((k) => keyColumn(k) ?? 'expr'), 'live'], suffix: 'key', keys, unique: true, where,
   });
   const retire = retireUnique(catalog, table, i);
+  const keep = retire.sql !== null ? keepForeignKeyIndexes(catalog, table, i) : { sql: [], note: '' };
   const label = tableLabel(table);
   const names = natural.map((c) => c.name);
   const what = codeList(names);
@@ -104,9 +131,9 @@ function finding(catalog: Catalog, table: Table, i: Index, softDelete: Column, n
       index: i.name, constraint: i.constraint, columns: names, softDeleteColumn: softDelete.name, variant, replacementIndex: ddl.name,
     },
     fix: {
-      sql: [ddl.sql, retire.sql].filter((s): s is string => s !== null).join('\n'),
+      sql: [...keep.sql, ddl.sql, retire.sql].filter((s): s is string => s !== null).join('\n'),
       notes:
-        `${dataNote} ${ddl.notes} ${retire.note} ` +
+        `${dataNote} ${ddl.notes} ${keep.note ? `${keep.note} ` : ''}${retire.note} ` +
         `Upserts must name the predicate: ON CONFLICT (${keys}) WHERE ${live}. Restoring a deleted row now fails while a live row holds its ${names.join('/')}: ` +
         `decide whether restore renames or refuses. Queries that filter ${sd} can use the new index.`,
     },

@@ -58,7 +58,7 @@ function targetTable(byStem: TablesByStem, owner: Table, stem: string[]): Table 
   return null;
 }
 
-function junctionSql(catalog: Catalog, owner: Table, c: Column, stem: string[], target: Table | null): { sql: string; junction: string } | null {
+function junctionSql(catalog: Catalog, owner: Table, c: Column, stem: string[], target: Table | null): { sql: string; junction: string; unlogged: Table[] } | null {
   const key = ownerKey(owner);
   if (!key) return null;
   const ownerWords = entityWords(owner.name);
@@ -72,8 +72,9 @@ function junctionSql(catalog: Catalog, owner: Table, c: Column, stem: string[], 
   const rel = qualify(owner.schema, junction);
   const o = quoteIdent(ownerCol);
   const e = quoteIdent(elementCol);
+  const unlogged = unloggedParents(owner, targetKey ? target : null);
   const lines = [
-    `CREATE TABLE ${rel} (`,
+    `CREATE ${unlogged.length > 0 ? 'UNLOGGED ' : ''}TABLE ${rel} (`,
     `  ${o} ${key.column.type} NOT NULL REFERENCES ${key.ref} ON DELETE CASCADE,`,
     targetKey
       ? `  ${e} ${elementType} NOT NULL REFERENCES ${targetKey.ref} ON DELETE CASCADE,`
@@ -90,7 +91,22 @@ function junctionSql(catalog: Catalog, owner: Table, c: Column, stem: string[], 
     `-- Once every reader and writer uses ${junction}:`,
     `-- ALTER TABLE ${qualify(owner.schema, owner.name)} DROP COLUMN ${quoteIdent(c.name)};`,
   ];
-  return { sql: lines.join('\n'), junction };
+  return { sql: lines.join('\n'), junction, unlogged };
+}
+
+/**
+ * The parents among these that are UNLOGGED: a permanent table may not reference one ("constraints
+ * on permanent tables may reference only permanent tables"), so the junction is UNLOGGED too.
+ */
+function unloggedParents(...parents: Array<Table | null>): Table[] {
+  return parents.filter((t): t is Table => t !== null && t.persistence === 'unlogged');
+}
+
+function unloggedNote(junction: string, parents: Table[]): string {
+  if (parents.length === 0) return '';
+  const names = parents.map((t) => label(t)).join(' and ');
+  return ` ${junction} is UNLOGGED because ${names} ${parents.length > 1 ? 'are' : 'is'}: a permanent table may not reference an unlogged one. `
+    + `Like ${names}, it is emptied after a crash; if the links must survive, run ALTER TABLE … SET LOGGED on ${names} first, then on ${junction}.`;
 }
 
 export default defineRule({
@@ -133,7 +149,9 @@ export default defineRule({
           fix: ddl
             ? {
               sql: ddl.sql,
-              notes: `${NEW_TABLE_NOTES}${target ? ' The backfill skips ids that no longer exist; count them first to see how much the array had drifted: '
+              notes: `${NEW_TABLE_NOTES} This is the first of two steps: \`${c.name}\` stays, and its drop is left in comments, to run as a `
+                + `migration of its own once the application reads and writes only ${ddl.junction}; until then the review keeps this finding. `
+                + `The junction keeps each id once and not the array's order.${unloggedNote(ddl.junction, ddl.unlogged)}${target ? ' The backfill skips ids that no longer exist; count them first to see how much the array had drifted: '
                 + `SELECT count(*) FROM ${qualify(t.schema, t.name)} AS o CROSS JOIN LATERAL unnest(o.${quoteIdent(c.name)}) AS u(id) `
                 + `WHERE NOT EXISTS (SELECT 1 FROM ${qualify(target.schema, target.name)} AS x WHERE x.${quoteIdent((targetKey as { column: Column }).column.name)} = u.id);` : ''}`,
             }

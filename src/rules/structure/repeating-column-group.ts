@@ -127,7 +127,8 @@ function childTableSql(catalog: Catalog, t: Table, g: Group): { sql: string; chi
   const position = fields.some((f) => f.name === 'position') ? columnName(catalog, ['slot']) : 'position';
   const single = fields.length === 1;
   const lines = [
-    `CREATE TABLE ${qualify(t.schema, child)} (`,
+    // A permanent table may not reference an UNLOGGED one, so the child of an unlogged owner is unlogged too.
+    `CREATE ${t.persistence === 'unlogged' ? 'UNLOGGED ' : ''}TABLE ${qualify(t.schema, child)} (`,
     `  ${quoteIdent(ownerCol)} ${owner.column.type} NOT NULL REFERENCES ${owner.ref} ON DELETE CASCADE,`,
     `  ${quoteIdent(position)} smallint NOT NULL,`,
     ...fields.map((f) => `  ${quoteIdent(f.name)} ${(f.family.members[0] as Member).column.type}${single ? ' NOT NULL' : ''},`),
@@ -179,7 +180,12 @@ export default defineRule({
             + (ddl ? `Move them to a child table \`${ddl.child}\` with one row per item.` : 'Move them to a child table with one row per item.'),
           details: { columns, size, group: g.prefix, fields: g.families.map((f) => f.suffix.replace(/^_/, '') || g.prefix) },
           fix: ddl
-            ? { sql: ddl.sql, notes: NEW_TABLE_NOTES }
+            ? {
+              sql: ddl.sql,
+              notes: `${NEW_TABLE_NOTES} This is the first of two steps: ${listOf(backticked(columns))} stay, and their drop is left in comments, `
+                + `to run as a migration of its own once the application reads and writes only ${ddl.child}; until then the review keeps this finding.`
+                + (t.persistence === 'unlogged' ? ` ${ddl.child} is UNLOGGED because ${label(t)} is (a permanent table may not reference an unlogged one): both are emptied after a crash.` : ''),
+            }
             : { sql: `-- ${label(t)} has no single-column primary key: give it one, or key the child table by the columns that identify a row.`, notes: NEW_TABLE_NOTES },
         });
       }

@@ -1,6 +1,6 @@
 import { columnRef, qualify, quoteIdent } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { addCheckSql, alterColumnType, baseTypeName, constraintName, reviewedTables, rewriteNotes } from './shared.js';
+import { addCheckSql, baseTypeName, constraintName, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChange, type TypeChangeFix } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -17,11 +17,20 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
-      for (const c of t.columns) {
-        if (baseTypeName(c) !== 'bpchar' || c.generated !== null || c.domainBaseType !== null) continue;
-        const n = c.typeModifier ?? 1;
-        const fixedCode = n <= 3;
-        const check = fixedCode ? `char_length(${quoteIdent(c.name)}) = ${n}` : `char_length(${quoteIdent(c.name)}) <= ${n}`;
+      const cols = t.columns.filter((c) => baseTypeName(c) === 'bpchar' && c.generated === null && c.domainBaseType === null);
+      const lengthOf = (n: number) => ({ n, fixedCode: n <= 3 });
+      const checks = new Map(cols.map((c) => {
+        const { n, fixedCode } = lengthOf(c.typeModifier ?? 1);
+        return [c.name, fixedCode ? `char_length(${quoteIdent(c.name)}) = ${n}` : `char_length(${quoteIdent(c.name)}) <= ${n}`];
+      }));
+      const changes = cols.map((c): TypeChange => c.isArray
+        ? { column: c.name, type: 'text[]' }
+        : { column: c.name, type: 'text', after: [addCheckSql(t, constraintName(t, c.name, 'length'), checks.get(c.name) as string)] });
+      const fixes = typeChangeFixes(catalog, t, changes);
+      for (const c of cols) {
+        const { n, fixedCode } = lengthOf(c.typeModifier ?? 1);
+        const check = checks.get(c.name) as string;
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -30,11 +39,11 @@ export default defineRule({
             `(${fixedCode ? `exactly ${n} character${n === 1 ? '' : 's'}, for a fixed-length code` : `at most ${n} characters`}).`,
           details: { column: c.name, type: c.type, length: n, suggestedType: c.isArray ? 'text[]' : 'text' },
           fix: c.isArray
-            ? { sql: alterColumnType(t, c.name, 'text[]'), notes: rewriteNotes(catalog, t) }
+            ? { sql: fix.sql, notes: rewriteNotes(catalog, t, fix) }
             : {
-              sql: `${alterColumnType(t, c.name, 'text')}\n${addCheckSql(t, constraintName(t, c.name, 'length'), check)}`,
+              sql: fix.sql,
               notes:
-                `${rewriteNotes(catalog, t)} The cast to text strips the trailing padding, which is what readers expected. ` +
+                `${rewriteNotes(catalog, t, fix)} The cast to text strips the trailing padding, which is what readers expected. ` +
                 `Pre-check for the CHECK: SELECT count(*) FROM ${qualify(t.schema, t.name)} WHERE NOT (${check});`,
             },
         });

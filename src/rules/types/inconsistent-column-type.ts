@@ -1,7 +1,7 @@
 import type { Catalog, Column, Table } from '../../catalog/model.js';
 import { columnRef, findTable, primaryKey, qualify, quoteIdent } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, dependentViews, reviewedTables } from './shared.js';
+import { recreatedNote, reviewedTables, typeChangeSql } from './shared.js';
 
 /** Names too generic to mean the same thing in every table. */
 const GENERIC_NAMES = new Set(['id', 'value', 'data', 'key', 'type', 'kind']);
@@ -44,11 +44,6 @@ function referencedKeyType(catalog: Catalog, name: string, occurrences: Occurren
     if (col) return { ref: `${qualify(t.schema, t.name)}.${col.name}`, type: col.type, viaForeignKey: false };
   }
   return null;
-}
-
-function viewsNote(catalog: Catalog, tables: Table[]): string {
-  const views = [...new Set(tables.flatMap((t) => dependentViews(catalog, t)))];
-  return views.length > 0 ? ` The views ${views.join(', ')} read these tables; if they use the column, drop them before the change and recreate them after.` : '';
 }
 
 export default defineRule({
@@ -99,6 +94,9 @@ export default defineRule({
       const tablesOf = (os: Occurrence[]) =>
         `${os.slice(0, 6).map((o) => qualify(o.table.schema, o.table.name)).join(', ')}${os.length > 6 ? ` and ${os.length - 6} more` : ''}`;
       const listing = ranked.map(([type, os]) => `${type} (${tablesOf(os)})`).join('; ');
+      const change = mismatched.length === 0 ? null : typeChangeSql(catalog, mismatched.map((o) => ({
+        table: o.table, changes: [{ column: o.column.name, type: target, using: `${quoteIdent(o.column.name)}::${target}` }],
+      })));
       out.push({
         objects: [...mismatched, ...matching].map((o) => columnRef(o.table, o.column.name)),
         message:
@@ -114,13 +112,13 @@ export default defineRule({
           referencedKey: key,
           suggestedType: target,
         },
-        fix: mismatched.length === 0 ? null : {
-          sql: mismatched.map((o) => alterColumnType(o.table, o.column.name, target, `${quoteIdent(o.column.name)}::${target}`)).join('\n'),
+        fix: change === null ? null : {
+          sql: change.sql,
           notes:
             `Each statement takes an ACCESS EXCLUSIVE lock on its table and rewrites it unless the change is binary-compatible ` +
             `(varchar → text, a longer varchar). Narrowing casts fail on values that do not fit; check the longest/largest value first. ` +
             `Foreign keys on these columns are re-checked after the change.` +
-            viewsNote(catalog, mismatched.map((o) => o.table)),
+            (change.views.length > 0 || change.policies.length > 0 ? ` ${recreatedNote(change)}` : ''),
         },
       });
     }

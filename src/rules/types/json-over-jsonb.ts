@@ -1,6 +1,6 @@
 import { columnRef, quoteIdent } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, baseTypeName, reviewedTables, rewriteNotes } from './shared.js';
+import { baseTypeName, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -17,9 +17,12 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
-      for (const c of t.columns) {
-        if (baseTypeName(c) !== 'json' || c.generated !== null) continue;
-        const target = c.isArray ? 'jsonb[]' : 'jsonb';
+      const cols = t.columns.filter((c) => baseTypeName(c) === 'json' && c.generated === null);
+      const targetOf = (isArray: boolean) => (isArray ? 'jsonb[]' : 'jsonb');
+      const fixes = typeChangeFixes(catalog, t, cols.map((c) => ({ column: c.name, type: targetOf(c.isArray), using: `${quoteIdent(c.name)}::${targetOf(c.isArray)}` })));
+      for (const c of cols) {
+        const target = targetOf(c.isArray);
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -28,9 +31,9 @@ export default defineRule({
             `(key order, duplicate keys) must be kept.`,
           details: { column: c.name, type: c.type, suggestedType: target },
           fix: {
-            sql: alterColumnType(t, c.name, target, `${quoteIdent(c.name)}::${target}`),
+            sql: fix.sql,
             notes:
-              `${rewriteNotes(catalog, t)} jsonb drops duplicate keys (the last wins), key order and insignificant whitespace; ` +
+              `${rewriteNotes(catalog, t, fix)} jsonb drops duplicate keys (the last wins), key order and insignificant whitespace; ` +
               `check first that no reader depends on them.`,
           },
         });

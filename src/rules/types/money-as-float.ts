@@ -4,7 +4,7 @@ import {
   CURRENCY_COLUMN_NAMES, MONEY_NON_AMOUNT_WORDS, MONEY_RATE_PHRASES, MONEY_TABLE_WORDS, MONEY_WORDS, lexiconSample, matchLexicon, nameWords, singular,
 } from '../lexicon.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, baseTypeName, reviewedTables, rewriteNotes } from './shared.js';
+import { baseTypeName, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChange, type TypeChangeFix } from './shared.js';
 
 const FLOATS = new Set(['float4', 'float8']);
 const INTEGERS = new Set(['int2', 'int4', 'int8']);
@@ -50,18 +50,28 @@ export default defineRule({
     const out: FindingDraft[] = [];
     const tables = reviewedTables(catalog);
     const cents = centsColumns(tables);
+    const useCents = cents.length > 0;
     for (const t of tables) {
-      for (const c of t.columns) {
-        if (!FLOATS.has(baseTypeName(c)) || c.isArray || c.generated !== null) continue;
+      const flagged = t.columns.flatMap((c) => {
+        if (!FLOATS.has(baseTypeName(c)) || c.isArray || c.generated !== null) return [];
         const rates = matchLexicon(c.name, MONEY_RATE_PHRASES);
         const hits = [...matchLexicon(c.name, MONEY_WORDS), ...rates];
-        if (hits.length === 0) continue;
-        if (rates.length === 0 && matchLexicon(c.name, MONEY_NON_AMOUNT_WORDS).length > 0) continue;
+        if (hits.length === 0) return [];
+        if (rates.length === 0 && matchLexicon(c.name, MONEY_NON_AMOUNT_WORDS).length > 0) return [];
+        return [{ c, hits }];
+      });
+      const rel = qualify(t.schema, t.name);
+      const fixes = typeChangeFixes(catalog, t, flagged.map(({ c }): TypeChange => {
+        const col = quoteIdent(c.name);
+        return useCents
+          ? { column: c.name, type: 'bigint', using: `(round(${col}::numeric, 2) * 100)::bigint`, after: [`ALTER TABLE ${rel} RENAME COLUMN ${col} TO ${quoteIdent(`${c.name}_cents`)};`] }
+          : { column: c.name, type: 'numeric(12,2)', using: `round(${col}::numeric, 2)` };
+      }));
+      for (const { c, hits } of flagged) {
+        const fix = fixes.get(c.name) as TypeChangeFix;
         const evidence = structuralEvidence(t, c);
         const confirmed = evidence.length > 0;
-        const rel = qualify(t.schema, t.name);
         const col = quoteIdent(c.name);
-        const useCents = cents.length > 0;
         const precheck = `SELECT count(*) FROM ${rel} WHERE NOT (abs(${col}) < 1e10);  -- NaN, ±Infinity or too large for the new type`;
         const nameEvidence = `the name contains "${hits.join('", "')}" (monetary names: ${lexiconSample(MONEY_WORDS)})`;
         const message =
@@ -71,10 +81,6 @@ export default defineRule({
           (useCents
             ? `This schema already stores money as integer minor units (${cents.slice(0, 3).join(', ')}), so store it as \`bigint\` cents.`
             : `Store it as \`numeric(12,2)\`: exact, and existing readers keep the same unit.`);
-        const sql = useCents
-          ? `${alterColumnType(t, c.name, 'bigint', `(round(${col}::numeric, 2) * 100)::bigint`)}\n` +
-            `ALTER TABLE ${rel} RENAME COLUMN ${col} TO ${quoteIdent(`${c.name}_cents`)};`
-          : alterColumnType(t, c.name, 'numeric(12,2)', `round(${col}::numeric, 2)`);
         out.push({
           objects: [columnRef(t, c.name)],
           severity: confirmed ? 'high' : 'medium',
@@ -84,9 +90,9 @@ export default defineRule({
             centsConvention: cents,
           },
           fix: {
-            sql,
+            sql: fix.sql,
             notes:
-              `${rewriteNotes(catalog, t)} Pre-check: ${precheck} ` +
+              `${rewriteNotes(catalog, t, fix)} Pre-check: ${precheck} ` +
               (useCents
                 ? `The rename makes the unit change visible; every reader and writer must switch to cents in the same release.`
                 : `numeric(12,2) holds up to 9,999,999,999.99; choose integer cents (bigint) instead when amounts are summed in hot paths ` +

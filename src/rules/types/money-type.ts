@@ -1,6 +1,6 @@
 import { columnRef, quoteIdent } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, baseTypeName, reviewedTables, rewriteNotes } from './shared.js';
+import { baseTypeName, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -18,9 +18,14 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
-      for (const c of t.columns) {
-        if (baseTypeName(c) !== 'money' || c.generated !== null) continue;
-        const target = c.isArray ? 'numeric(12,2)[]' : 'numeric(12,2)';
+      const cols = t.columns.filter((c) => baseTypeName(c) === 'money' && c.generated === null);
+      const targetOf = (isArray: boolean) => (isArray ? 'numeric(12,2)[]' : 'numeric(12,2)');
+      const fixes = typeChangeFixes(catalog, t, cols.map((c) => ({
+        column: c.name, type: targetOf(c.isArray), using: `${quoteIdent(c.name)}::numeric${c.isArray ? '[]' : ''}`,
+      })));
+      for (const c of cols) {
+        const target = targetOf(c.isArray);
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -29,9 +34,9 @@ export default defineRule({
             `(or integer cents) and keep the currency in a column of its own.`,
           details: { column: c.name, type: c.type, suggestedType: target },
           fix: {
-            sql: alterColumnType(t, c.name, target, `${quoteIdent(c.name)}::numeric${c.isArray ? '[]' : ''}`),
+            sql: fix.sql,
             notes:
-              `${rewriteNotes(catalog, t)} money casts to numeric exactly (no locale involved); numeric(12,2) holds up to 9,999,999,999.99 — ` +
+              `${rewriteNotes(catalog, t, fix)} money casts to numeric exactly (no locale involved); numeric(12,2) holds up to 9,999,999,999.99 — ` +
               `widen the precision if balances can be larger.`,
           },
         });

@@ -1,7 +1,7 @@
 import { columnRef, quoteIdent } from '../../catalog/helpers.js';
 import { NETWORK_ADDRESS_WORDS, hasPhrase, lexiconSample, nameWords } from '../lexicon.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, castPrecheck, isTextual, reviewedTables, rewriteNotes } from './shared.js';
+import { castPrecheck, isTextual, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 const LAST = new Set(['ip', 'ipv4', 'ipv6', 'cidr', 'subnet']);
 const PHRASES = [['ip', 'address'], ['ip', 'addr'], ['ipaddress'], ['remote', 'addr'], ['remote', 'address']];
@@ -33,11 +33,15 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
-      for (const c of t.columns) {
-        if (!isTextual(c) || c.generated !== null) continue;
-        const target = networkTarget(c.name);
-        if (target === null) continue;
-        const col = quoteIdent(c.name);
+      const flagged = t.columns.flatMap((c) => {
+        const target = isTextual(c) && c.generated === null ? networkTarget(c.name) : null;
+        return target === null ? [] : [{ c, target }];
+      });
+      const fixes = typeChangeFixes(catalog, t, flagged.map(({ c, target }) => ({
+        column: c.name, type: target, using: `nullif(btrim(${quoteIdent(c.name)}::text), '')::${target}`,
+      })));
+      for (const { c, target } of flagged) {
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -46,9 +50,9 @@ export default defineRule({
             `different values and cannot answer subnet queries. Store it as \`${target}\`.`,
           details: { column: c.name, type: c.type, suggestedType: target },
           fix: {
-            sql: alterColumnType(t, c.name, target, `nullif(btrim(${col}::text), '')::${target}`),
+            sql: fix.sql,
             notes:
-              `${rewriteNotes(catalog, t)} Values with a port (1.2.3.4:80) or an X-Forwarded-For list will not cast; ` +
+              `${rewriteNotes(catalog, t, fix)} Values with a port (1.2.3.4:80) or an X-Forwarded-For list will not cast; ` +
               `pre-check: ${castPrecheck(catalog.engine.serverVersionNum, t, c.name, target)}`,
           },
         });

@@ -1,7 +1,8 @@
+import type { Column } from '../../catalog/model.js';
 import { columnRef, qualify, quoteIdent } from '../../catalog/helpers.js';
 import { PHONE_POSTAL_WORDS, lexiconSample, matchLexicon, nameWords } from '../lexicon.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, baseTypeName, reviewedTables, rewriteNotes } from './shared.js';
+import { baseTypeName, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 const NUMERIC = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8']);
 const FLOATS = new Set(['float4', 'float8']);
@@ -24,15 +25,20 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
+      const flagged: Array<{ c: Column; hits: string[]; postal: boolean; using: string }> = [];
       for (const c of t.columns) {
         const base = baseTypeName(c);
         if (!NUMERIC.has(base) || c.isArray || c.generated !== null) continue;
         const hits = matchLexicon(c.name, PHONE_POSTAL_WORDS);
         const words = nameWords(c.name);
         if (hits.length === 0 || !LAST_WORDS.has(words[words.length - 1] as string)) continue;
-        const postal = hits.some((h) => POSTAL.has(h));
         const col = quoteIdent(c.name);
-        const using = FLOATS.has(base) ? `${col}::bigint::text` : `${col}::text`;
+        flagged.push({ c, hits, postal: hits.some((h) => POSTAL.has(h)), using: FLOATS.has(base) ? `${col}::bigint::text` : `${col}::text` });
+      }
+      const fixes = typeChangeFixes(catalog, t, flagged.map((x) => ({ column: x.c.name, type: 'text', using: x.using })));
+      for (const { c, hits, postal } of flagged) {
+        const col = quoteIdent(c.name);
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -42,9 +48,9 @@ export default defineRule({
             `Store it as \`text\` with a CHECK on the format.`,
           details: { column: c.name, type: c.type, kind: postal ? 'postal-code' : 'phone', matched: hits, suggestedType: 'text' },
           fix: {
-            sql: alterColumnType(t, c.name, 'text', using),
+            sql: fix.sql,
             notes:
-              `${rewriteNotes(catalog, t)} Zeros already dropped cannot be recovered by the cast: ` +
+              `${rewriteNotes(catalog, t, fix)} Zeros already dropped cannot be recovered by the cast: ` +
               (postal
                 ? `for US ZIP codes use USING lpad(${col}::text, 5, '0'). `
                 : `numbers that lost a leading 0 or country code need their prefix restored from another source. `) +

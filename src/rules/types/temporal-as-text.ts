@@ -3,7 +3,7 @@ import {
   DURATION_PREFIXES, TEMPORAL_NAMES, TEMPORAL_ON_EXCEPTIONS, TEMPORAL_SUFFIXES, nameWords,
 } from '../lexicon.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, castPrecheck, isTextual, reviewedTables, rewriteNotes } from './shared.js';
+import { castPrecheck, isTextual, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 type Target = 'timestamptz' | 'date' | 'time' | 'interval';
 
@@ -47,12 +47,18 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
-      for (const c of t.columns) {
-        if (!isTextual(c) || c.generated !== null) continue;
-        const target = temporalTarget(c.name);
-        if (target === null) continue;
-        const col = quoteIdent(c.name);
-        const using = `nullif(btrim(${col}::text), '')::${target.type}`;
+      const flagged = t.columns.flatMap((c) => {
+        const target = isTextual(c) && c.generated === null ? temporalTarget(c.name) : null;
+        return target === null ? [] : [{ c, target }];
+      });
+      const fixes = typeChangeFixes(catalog, t, flagged.map(({ c, target }) => ({
+        column: c.name,
+        type: target.type,
+        using: `nullif(btrim(${quoteIdent(c.name)}::text), '')::${target.type}`,
+        ...(target.type === 'timestamptz' ? { before: ["SET timezone = 'UTC';  -- values without an offset are read as UTC"] } : {}),
+      })));
+      for (const { c, target } of flagged) {
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -61,9 +67,9 @@ export default defineRule({
             `value) for every comparison. Store it as \`${target.type}\`${target.type === 'time' ? ' (or timestamptz if it holds a date too)' : ''}.`,
           details: { column: c.name, type: c.type, suggestedType: target.type, evidence: target.evidence },
           fix: {
-            sql: `${target.type === 'timestamptz' ? "SET timezone = 'UTC';  -- values without an offset are read as UTC\n" : ''}${alterColumnType(t, c.name, target.type, using)}`,
+            sql: fix.sql,
             notes:
-              `${rewriteNotes(catalog, t)} Parsing follows the session DateStyle (01/02/2024 is January 2 under MDY); empty strings become NULL. ` +
+              `${rewriteNotes(catalog, t, fix)} Parsing follows the session DateStyle (01/02/2024 is January 2 under MDY); empty strings become NULL. ` +
               `Pre-check for values that will not cast: ${castPrecheck(catalog.engine.serverVersionNum, t, c.name, target.type)}`,
           },
         });

@@ -1,6 +1,7 @@
+import type { Column } from '../../catalog/model.js';
 import { columnRef, qualify, quoteIdent } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, baseTypeName, dependentViews, reviewedTables } from './shared.js';
+import { baseTypeName, recreatedNote, reviewedTables, typeChangeFixes, type TypeChange, type TypeChangeFix } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -18,9 +19,19 @@ export default defineRule({
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
       const cols = t.columns.filter((c) => baseTypeName(c) === 'timestamp' && c.generated === null);
+      // Precision 0 rounds into the future (timestamp-zero-precision), so the conversion drops it rather than carrying it over.
+      const targetOf = (c: Column) => `timestamptz${c.typeModifier !== null && c.typeModifier > 0 ? `(${c.typeModifier})` : ''}${c.isArray ? '[]' : ''}`;
+      const changes = cols.map((c): TypeChange => {
+        const col = quoteIdent(c.name);
+        if (c.domainBaseType !== null) return { column: c.name, type: targetOf(c), using: `${col}::timestamp AT TIME ZONE 'UTC'` };
+        // USING may not contain a subquery, so arrays go through the cast, which reads the session TimeZone.
+        if (c.isArray) return { column: c.name, type: targetOf(c), before: [`SET timezone = 'UTC';`] };
+        return { column: c.name, type: targetOf(c), using: `${col} AT TIME ZONE 'UTC'` };
+      });
+      const fixes = typeChangeFixes(catalog, t, changes);
       for (const c of cols) {
-        // Precision 0 rounds into the future (timestamp-zero-precision), so the conversion drops it rather than carrying it over.
-        const target = `timestamptz${c.typeModifier !== null && c.typeModifier > 0 ? `(${c.typeModifier})` : ''}${c.isArray ? '[]' : ''}`;
+        const target = targetOf(c);
+        const fix = fixes.get(c.name) as TypeChangeFix;
         const domain = c.domainBaseType !== null ? ` (a domain over timestamp without time zone)` : '';
         const rel = qualify(t.schema, t.name);
         const col = quoteIdent(c.name);
@@ -32,9 +43,8 @@ export default defineRule({
             `\`SET timezone = 'UTC'; ALTER TABLE ${rel} ALTER COLUMN ${col} TYPE ${target};\` reads existing values as UTC (the same result) ` +
             `and only rebuilds the indexes on ${c.name}, still under ACCESS EXCLUSIVE. Set a lock_timeout either way.`,
         ];
-        if (others.length > 0) notes.push(`${t.name} also has ${others.join(', ')} as timestamp: change them in the same ALTER TABLE so the table is rewritten once.`);
-        const views = dependentViews(catalog, t);
-        if (views.length > 0) notes.push(`The views ${views.join(', ')} read ${t.name}; if they use ${c.name}, drop them before the change and recreate them after.`);
+        if (others.length > 0 && fix.columns.length === 1) notes.push(`${t.name} also has ${others.join(', ')} as timestamp: change them in the same ALTER TABLE so the table is rewritten once.`);
+        if (fix.views.length > 0 || fix.policies.length > 0) notes.push(recreatedNote(fix));
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -42,15 +52,7 @@ export default defineRule({
             `sessions in different time zones stores different values and DST changes shift comparisons by an hour. ` +
             `Change it to \`timestamptz\`, converting existing values from the zone they were written in (UTC assumed).`,
           details: { column: c.name, type: c.type, suggestedType: target },
-          fix: {
-            sql: c.domainBaseType !== null
-              ? alterColumnType(t, c.name, target, `${col}::timestamp AT TIME ZONE 'UTC'`)
-              : c.isArray
-                // USING may not contain a subquery, so arrays go through the cast, which reads the session TimeZone.
-                ? `SET timezone = 'UTC';\n${alterColumnType(t, c.name, target)}`
-                : alterColumnType(t, c.name, target, `${col} AT TIME ZONE 'UTC'`),
-            notes: notes.join(' '),
-          },
+          fix: { sql: fix.sql, notes: notes.join(' ') },
         });
       }
     }

@@ -1,6 +1,6 @@
 import { columnRef } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, baseTypeName, noRewriteNotes, reviewedTables } from './shared.js';
+import { baseTypeName, noRewriteNotes, reviewedTables, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -18,10 +18,16 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
-      for (const c of t.columns) {
+      const cols = t.columns.filter((c) => {
         const base = baseTypeName(c);
-        if ((base !== 'timestamp' && base !== 'timestamptz') || c.typeModifier !== 0 || c.domainBaseType !== null) continue;
-        const target = `${base}${c.isArray ? '[]' : ''}`;
+        return (base === 'timestamp' || base === 'timestamptz') && c.typeModifier === 0 && c.domainBaseType === null;
+      });
+      const targetOf = (c: (typeof cols)[number]) => `${baseTypeName(c)}${c.isArray ? '[]' : ''}`;
+      const fixes = typeChangeFixes(catalog, t, cols.map((c) => ({ column: c.name, type: targetOf(c) })));
+      for (const c of cols) {
+        const base = baseTypeName(c);
+        const target = targetOf(c);
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -30,10 +36,10 @@ export default defineRule({
             `(\`${target}\`) and use date_trunc('second', …) where whole seconds are wanted.`,
           details: { column: c.name, type: c.type, suggestedType: target },
           fix: {
-            sql: alterColumnType(t, c.name, target),
+            sql: fix.sql,
             notes:
               `Raising a timestamp's precision needs no table rewrite (PostgreSQL relabels it). ` +
-              `${noRewriteNotes(catalog, t).replace(/^Binary-compatible change: no table rewrite, but /, '')}` +
+              `${noRewriteNotes(catalog, t, fix).replace(/^Binary-compatible change: no table rewrite, but /, '')}` +
               (base === 'timestamp' ? ` The timestamp-without-time-zone fix converts this column to timestamptz and drops the precision in the same step; apply one or the other.` : ''),
           },
         });

@@ -1,6 +1,6 @@
 import { columnRef, qualify, quoteIdent } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { alterColumnType, baseTypeName, reviewedTables, rewriteNotes } from './shared.js';
+import { baseTypeName, reviewedTables, rewriteNotes, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 const ZONE_COLUMNS = ['time_zone', 'timezone', 'tz', 'tz_name', 'iana_time_zone'];
 
@@ -20,12 +20,18 @@ export default defineRule({
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
       const zoneColumn = t.columns.find((c) => ZONE_COLUMNS.includes(c.name.toLowerCase()));
-      for (const c of t.columns) {
-        if (baseTypeName(c) !== 'timetz' || c.generated !== null) continue;
-        const target = c.isArray ? 'time[]' : 'time';
-        const addZone = zoneColumn === undefined && !c.isArray
-          ? `ALTER TABLE ${qualify(t.schema, t.name)} ADD COLUMN time_zone text;  -- IANA name, e.g. 'Europe/Paris'\n`
-          : '';
+      const cols = t.columns.filter((c) => baseTypeName(c) === 'timetz' && c.generated === null);
+      const targetOf = (isArray: boolean) => (isArray ? 'time[]' : 'time');
+      const addZone = `ALTER TABLE ${qualify(t.schema, t.name)} ADD COLUMN time_zone text;  -- IANA name, e.g. 'Europe/Paris'`;
+      const fixes = typeChangeFixes(catalog, t, cols.map((c) => ({
+        column: c.name,
+        type: targetOf(c.isArray),
+        using: `${quoteIdent(c.name)}::${targetOf(c.isArray)}`,
+        ...(zoneColumn === undefined && !c.isArray ? { before: [addZone] } : {}),
+      })));
+      for (const c of cols) {
+        const target = targetOf(c.isArray);
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -34,9 +40,9 @@ export default defineRule({
             `(${zoneColumn ? `\`${zoneColumn.name}\` already exists` : 'a `time_zone` column'}), or a \`timestamptz\` if it is an instant.`,
           details: { column: c.name, type: c.type, suggestedType: target, zoneColumn: zoneColumn?.name ?? null },
           fix: {
-            sql: `${addZone}${alterColumnType(t, c.name, target, `${quoteIdent(c.name)}::${target}`)}`,
+            sql: fix.sql,
             notes:
-              `${rewriteNotes(catalog, t)} The cast keeps the local time and drops the offset; record each row's zone before ` +
+              `${rewriteNotes(catalog, t, fix)} The cast keeps the local time and drops the offset; record each row's zone before ` +
               `dropping the offset if it is not already known.`,
           },
         });

@@ -1,6 +1,6 @@
 import { columnRef, quoteIdent } from '../../catalog/helpers.js';
 import { defineRule, type FindingDraft } from '../types.js';
-import { addCheckSql, alterColumnType, baseTypeName, constraintName, noRewriteNotes, reviewedTables } from './shared.js';
+import { addCheckSql, baseTypeName, constraintName, noRewriteNotes, reviewedTables, typeChangeFixes, type TypeChangeFix } from './shared.js';
 
 export default defineRule({
   meta: {
@@ -18,10 +18,15 @@ export default defineRule({
   check({ catalog }) {
     const out: FindingDraft[] = [];
     for (const t of reviewedTables(catalog)) {
-      for (const c of t.columns) {
-        if (baseTypeName(c) !== 'varchar' || c.typeModifier === null || c.domainBaseType !== null || c.isArray) continue;
-        const n = c.typeModifier;
-        const check = `char_length(${quoteIdent(c.name)}) <= ${n}`;
+      const cols = t.columns.filter((c) => baseTypeName(c) === 'varchar' && c.typeModifier !== null && c.domainBaseType === null && !c.isArray);
+      const checkOf = (c: (typeof cols)[number]) => `char_length(${quoteIdent(c.name)}) <= ${c.typeModifier ?? 0}`;
+      const fixes = typeChangeFixes(catalog, t, cols.map((c) => ({
+        column: c.name, type: 'text', after: [addCheckSql(t, constraintName(t, c.name, 'length'), checkOf(c))],
+      })));
+      for (const c of cols) {
+        const n = c.typeModifier ?? 0;
+        const check = checkOf(c);
+        const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
           message:
@@ -29,8 +34,8 @@ export default defineRule({
             `\`text\` with a named CHECK (char_length(${c.name}) <= ${n}), which can be changed later without a type change.`,
           details: { column: c.name, type: c.type, length: n, suggestedType: 'text' },
           fix: {
-            sql: `${alterColumnType(t, c.name, 'text')}\n${addCheckSql(t, constraintName(t, c.name, 'length'), check)}`,
-            notes: `${noRewriteNotes(catalog, t)} Existing values already satisfy the CHECK, so VALIDATE only scans.`,
+            sql: fix.sql,
+            notes: `${noRewriteNotes(catalog, t, fix)} Existing values already satisfy the CHECK, so VALIDATE only scans.`,
           },
         });
       }
