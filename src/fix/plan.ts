@@ -46,11 +46,21 @@ function short(sql: string, max = 90): string {
 }
 
 /**
+ * Rules whose fix is the first half of an expand/contract change: it creates and backfills the new
+ * structure and leaves dropping the old one, commented, for after the application has moved. Its
+ * finding stays until then, so verification could only ever call it failed.
+ */
+const EXPAND_CONTRACT_RULES = new Set(['id-array-instead-of-junction', 'repeating-column-group']);
+
+/**
  * Why a finding's fix cannot go into a migration as it stands, or null when it can. Returns the
  * executable statements otherwise (transaction control dropped: the migration has its own).
  */
 export function fixStatements(f: Finding): { statements: string[] } | { reason: string } {
   if (!f.fix || !f.fix.sql.trim()) return { reason: 'the rule offers no fix SQL for it' };
+  if (EXPAND_CONTRACT_RULES.has(f.rule)) {
+    return { reason: 'its fix is the first step of an expand/contract change (create and backfill; drop the old columns once the application has moved): run that step from the review on its own' };
+  }
   const placeholder = PLACEHOLDER.exec(withoutLiteralsAndComments(f.fix.sql))?.[0];
   if (placeholder) return { reason: `its fix SQL has a placeholder to fill in (${placeholder})` };
   let split;

@@ -236,6 +236,14 @@ describe('fixes that need a human', () => {
     expect(m.skipped[0]?.reason).toMatch(reason);
   });
 
+  it('leaves out the first step of an expand/contract fix (its finding stays until the old columns go), but not other rules with the same SQL', () => {
+    const sql = 'CREATE TABLE order_tags (order_id bigint NOT NULL, tag_id bigint NOT NULL, PRIMARY KEY (order_id, tag_id));\n-- ALTER TABLE orders DROP COLUMN tag_ids;';
+    const expand = plan([finding('id-array-instead-of-junction', sql, { severity: 'medium' })]);
+    expect(expand.included).toEqual([]);
+    expect(expand.skipped[0]?.reason).toMatch(/first step of an expand\/contract change/);
+    expect(plan([finding('junction-without-unique', sql, { severity: 'medium' })]).included).toHaveLength(1);
+  });
+
   it('applies SQL whose comparisons or comments only look like placeholders', () => {
     const r = fixStatements(finding('rls-disabled', `ALTER TABLE orders ADD CONSTRAINT orders_range CHECK (total < 100 AND total > 0) NOT VALID;
 COMMENT ON TABLE orders IS '<internal>';
