@@ -188,16 +188,18 @@ INSERT INTO contacts (name, phone1, phone3) VALUES ('x', '+15550001', '+15550003
 describe('child tables of UNLOGGED owners (id-array-instead-of-junction, repeating-column-group)', () => {
   const rules = ['id-array-instead-of-junction', 'repeating-column-group'];
 
-  it('Postgres accepts the first step; the finding stays until the old columns are dropped, so fix takes it out', async () => {
+  it('Postgres accepts the first step; the finding stays until the old columns are dropped, so fix leaves it to a person', async () => {
     const path = source('child-tables.sql', CHILD_TABLES_SQL);
     const out = await fixSource(path, { config, selection: { rules } });
     expect(ofRules(out, rules)).toHaveLength(2);
-    expect(out.dropped).toHaveLength(2);
-    for (const d of out.dropped) {
-      expect(d.reason).not.toMatch(/rejected/);
-      expect(d.reason).toMatch(/its finding remained/);
+    // Left out before verification, with the reason, rather than tried and called failed.
+    expect(out.dropped).toEqual([]);
+    const skipped = out.plan.steps.filter((s) => rules.includes(s.rule));
+    expect(skipped).toHaveLength(2);
+    for (const s of skipped) {
+      expect(s.status).toBe('skipped');
+      expect(s.reason).toMatch(/first step of an expand\/contract change/);
     }
-    expect(out.plan.verified).toBe(false);
 
     // Both steps, the commented drop included, as a person finishes them: the findings go, the rows move.
     const steps = ofRules(out, rules).map((f) => (f.fix?.sql ?? '').replace(/^-- (ALTER TABLE .* DROP COLUMN .*)$/m, '$1')).join('\n');
