@@ -83,6 +83,29 @@ export function foreignKeys(table: Table): Constraint[] {
 }
 
 /** Partitions are reviewed through their parent; listing both would double every finding. */
+/** Is there a valid, non-partial unique index on exactly these columns (so a foreign key on them is one-to-one)? */
+export function hasUniqueIndexOn(table: Table, columns: readonly string[]): boolean {
+  return table.indexes.some(
+    (i) => i.unique && i.valid && i.predicate === null && i.keys.length === columns.length &&
+      i.keys.every((k) => k.column !== null && columns.includes(k.column)),
+  );
+}
+
+/** May any of these columns be NULL (a foreign key on them is optional)? */
+export function anyNullable(table: Table, columns: readonly string[]): boolean {
+  return columns.some((name) => table.columns.find((c) => c.name === name)?.notNull !== true);
+}
+
+/** The `schema.table` keys of the tables some objects name (a column's, constraint's or index's table counts). */
+export function tableKeysOf(objects: readonly ObjectRef[]): string[] {
+  const keys = new Set<string>();
+  for (const o of objects) {
+    const table = o.kind === 'table' ? o.name ?? o.table : o.table;
+    if (table) keys.add(`${o.schema ?? 'public'}.${table}`);
+  }
+  return [...keys];
+}
+
 export function isPartition(table: Table): boolean {
   return table.partitionOf !== null;
 }

@@ -2,7 +2,7 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Catalog, Location, Table } from '../catalog/model.js';
 import { cell } from '../report/markdown.js';
-import { findTable } from '../catalog/helpers.js';
+import { findTable, tableKeysOf } from '../catalog/helpers.js';
 import type { Finding, ReviewResult } from '../result.js';
 import type { DocsDomain, DocsModel, DocsTable } from './model.js';
 import { relationsByTable, type TableRelations } from './relations.js';
@@ -55,12 +55,7 @@ function tableFileNames(keys: readonly { key: string; schema: string; name: stri
 function findingsByTable(findings: readonly Finding[]): Map<string, Finding[]> {
   const out = new Map<string, Finding[]>();
   for (const f of findings) {
-    const keys = new Set<string>();
-    for (const o of f.objects) {
-      const table = o.kind === 'table' ? o.name ?? o.table : o.table;
-      if (table) keys.add(`${o.schema ?? 'public'}.${table}`);
-    }
-    for (const k of keys) out.set(k, [...(out.get(k) ?? []), f]);
+    for (const k of tableKeysOf(f.objects)) out.set(k, [...(out.get(k) ?? []), f]);
   }
   return out;
 }

@@ -7,7 +7,7 @@
  * as 1:N, since the junction is a table one can query.
  */
 import type { Catalog, Constraint, Table } from '../catalog/model.js';
-import { foreignKeys, isPartition, primaryKey, userTables } from '../catalog/helpers.js';
+import { anyNullable, foreignKeys, hasUniqueIndexOn, isPartition, primaryKey, userTables } from '../catalog/helpers.js';
 import type { Relation, TableRef } from './model.js';
 
 /** Columns besides the two linked keys (and a surrogate id) that a junction may carry. */
@@ -27,12 +27,7 @@ export function ownForeignKeys(t: Table): Constraint[] {
 export function isUniqueKey(table: Table, columns: readonly string[]): boolean {
   if (columns.length === 0) return false;
   if (table.constraints.some((c) => (c.type === 'primary key' || c.type === 'unique') && sameSet(c.columns, columns))) return true;
-  return table.indexes.some((i) => i.unique && i.valid && i.predicate === null && i.keys.every((k) => k.column !== null) &&
-    sameSet(i.keys.map((k) => k.column as string), columns));
-}
-
-function nullable(table: Table, columns: readonly string[]): boolean {
-  return columns.some((name) => table.columns.find((c) => c.name === name)?.notNull !== true);
+  return hasUniqueIndexOn(table, columns);
 }
 
 /** Candidate keys of a table as column lists: the PK first, then unique constraints and unique indexes. */
@@ -57,7 +52,7 @@ export interface Junction {
 
 /** A table that exists to link two others: a key made of exactly two NOT NULL FKs, little else. */
 export function junctionOf(table: Table): Junction | null {
-  const fks = ownForeignKeys(table).filter((k) => !nullable(table, k.columns));
+  const fks = ownForeignKeys(table).filter((k) => !anyNullable(table, k.columns));
   if (fks.length < 2) return null;
   const pk = primaryKey(table);
   for (const key of keys(table)) {
@@ -93,7 +88,7 @@ export function buildRelations(catalog: Catalog): Relation[] {
         parent: { schema: ref.schema, table: ref.table, columns: ref.columns },
         child: { schema: t.schema, table: t.name, columns: fk.columns },
         constraint: fk.name,
-        optional: nullable(t, fk.columns),
+        optional: anyNullable(t, fk.columns),
         onDelete: ref.onDelete,
         via: null,
         viaColumns: null,

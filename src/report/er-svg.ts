@@ -12,8 +12,8 @@
  * is dashed); at the referencing end a crow's foot means many, a bar means one (a unique FK, 1:1).
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
-import type { Catalog, Column, Constraint, Table } from '../catalog/model.js';
-import { foreignKeys, isPartition, primaryKey, userTables } from '../catalog/helpers.js';
+import type { Catalog, Column, Table } from '../catalog/model.js';
+import { anyNullable, foreignKeys, hasUniqueIndexOn, isPartition, primaryKey, userTables } from '../catalog/helpers.js';
 import { groupDomains } from './domains.js';
 
 export interface ErSvgOptions {
@@ -124,17 +124,6 @@ export function shortType(type: string): string {
   return type;
 }
 
-function isUniqueOn(table: Table, columns: readonly string[]): boolean {
-  return table.indexes.some(
-    (i) => i.unique && i.valid && i.predicate === null && i.keys.length === columns.length &&
-      i.keys.every((k) => k.column !== null && columns.includes(k.column)),
-  );
-}
-
-function fkIsNullable(table: Table, fk: Constraint): boolean {
-  return fk.columns.some((name) => table.columns.find((c) => c.name === name)?.notNull !== true);
-}
-
 function columnMarkers(table: Table): Map<string, string[]> {
   const markers = new Map<string, string[]>();
   const add = (column: string, marker: string): void => {
@@ -144,7 +133,7 @@ function columnMarkers(table: Table): Map<string, string[]> {
   };
   for (const c of primaryKey(table)?.columns ?? []) add(c, 'PK');
   for (const fk of foreignKeys(table)) for (const c of fk.columns) add(c, 'FK');
-  for (const c of table.columns) if (!markers.get(c.name)?.includes('PK') && isUniqueOn(table, [c.name])) add(c.name, 'UK');
+  for (const c of table.columns) if (!markers.get(c.name)?.includes('PK') && hasUniqueIndexOn(table, [c.name])) add(c.name, 'UK');
   return markers;
 }
 
@@ -245,8 +234,8 @@ export function erDot(catalog: Catalog, opts: ErSvgOptions = {}): ErDot {
         elidedInto.set(target, (elidedInto.get(target) ?? 0) + 1);
         continue;
       }
-      const optional = fkIsNullable(t, fk);
-      const oneToOne = isUniqueOn(t, fk.columns);
+      const optional = anyNullable(t, fk.columns);
+      const oneToOne = hasUniqueIndexOn(t, fk.columns);
       const id = `e${edges.length}`;
       const title = `${displayName(t)}.${fk.columns.join(', ')} → ${displayName(tableByKey.get(target) ?? t)} (${oneToOne ? '1:1' : '1:N'}${optional ? ', optional' : ''})`;
       edges.push({

@@ -6,6 +6,7 @@
  * Every user string goes through esc()/inline() (src/report/html/escape.ts); the data for the
  * script is JSON in a `<script type="application/json">` with `<` escaped.
  */
+import { tableKeysOf } from '../catalog/helpers.js';
 import type { DocsModel } from '../docs/model.js';
 import type { Finding } from '../result.js';
 import type { ErSvg } from './er-svg.js';
@@ -14,7 +15,7 @@ import { CLIENT_SCRIPT } from './html/client.js';
 import { reportData } from './html/data.js';
 import { docsSections } from './html/docs.js';
 import { esc, scriptJson } from './html/escape.js';
-import { driftCard, FILTERED_EMPTY, filterBar, findingCard, tablesOf, type FilterableItem } from './html/findings.js';
+import { driftCard, FILTERED_EMPTY, filterBar, findingCard, type FilterableItem } from './html/findings.js';
 import {
   auditRunNote, diagramSection, diffSections, header, healthSection, notesSection, pageTitle, rollbackSection, summary, suppressedSection,
   type Section,
@@ -38,7 +39,7 @@ function findingSections(input: RenderInput): { sections: Section[]; items: Filt
   const { result } = input;
   const items: FilterableItem[] = [];
   const track = (f: Finding): void => {
-    items.push({ severity: f.severity, category: f.category, tables: tablesOf(f.objects) });
+    items.push({ severity: f.severity, category: f.category, tables: tableKeysOf(f.objects) });
   };
   const sections: Section[] = [];
   const design = result.findings.filter((f) => f.rule !== CAPABILITY_RULE);
@@ -62,7 +63,7 @@ function findingSections(input: RenderInput): { sections: Section[]; items: Filt
     }));
   }
   if (result.drift) {
-    for (const d of result.drift) items.push({ severity: d.severity, category: 'drift', tables: tablesOf(d.objects) });
+    for (const d of result.drift) items.push({ severity: d.severity, category: 'drift', tables: tableKeysOf(d.objects) });
     sections.push(filterable({
       id: 'drift',
       title: `Drift (${result.drift.length})`,

@@ -1,7 +1,7 @@
 /** Every output renders from the ReviewResult (the contract); the Catalog adds inventory detail. */
 import type { Catalog } from '../catalog/model.js';
-import { isPartition, userTables } from '../catalog/helpers.js';
-import type { ReviewResult } from '../result.js';
+import { isPartition, tableKeysOf, userTables } from '../catalog/helpers.js';
+import { SEVERITIES, type ReviewResult, type Severity } from '../result.js';
 import { erSvg } from './er-svg.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
@@ -39,19 +39,14 @@ export async function renderReport(format: AnyFormat, input: RenderInput, opts: 
   return renderHtml(input, { diagram });
 }
 
-const RANK = ['critical', 'high', 'medium', 'low', 'info'] as const;
-
 /** Each table's worst finding (review, audit or drift), for the diagram's highlight. */
-function worstByTable(input: RenderInput): Map<string, (typeof RANK)[number]> {
-  const worst = new Map<string, (typeof RANK)[number]>();
+function worstByTable(input: RenderInput): Map<string, Severity> {
+  const worst = new Map<string, Severity>();
   const all = [...input.result.findings, ...(input.result.audit ?? []), ...(input.result.drift ?? [])];
   for (const f of all) {
-    for (const o of f.objects) {
-      const table = o.kind === 'table' ? o.name ?? o.table : o.table;
-      if (!table) continue;
-      const key = `${o.schema ?? 'public'}.${table}`;
+    for (const key of tableKeysOf(f.objects)) {
       const prev = worst.get(key);
-      if (!prev || RANK.indexOf(f.severity) < RANK.indexOf(prev)) worst.set(key, f.severity);
+      if (!prev || SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(prev)) worst.set(key, f.severity);
     }
   }
   return worst;

@@ -7,7 +7,7 @@
  *   referencing side: `o|` when the FK columns are unique (one-to-one), `o{` otherwise.
  */
 import type { Catalog, Column, Table } from '../catalog/model.js';
-import { findTable, foreignKeys, isPartition, primaryKey, userTables } from '../catalog/helpers.js';
+import { anyNullable, findTable, foreignKeys, hasUniqueIndexOn, isPartition, primaryKey, userTables } from '../catalog/helpers.js';
 
 export const MAX_DIAGRAM_TABLES = 60;
 
@@ -50,13 +50,6 @@ function attributeType(c: Column): string {
 function attributeName(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9_-]/g, '_');
   return /^[A-Za-z_]/.test(safe) ? safe : `_${safe}`;
-}
-
-function isUniqueOn(table: Table, columns: string[]): boolean {
-  return table.indexes.some(
-    (i) => i.unique && i.valid && i.predicate === null && i.keys.length === columns.length &&
-      i.keys.every((k) => k.column !== null && columns.includes(k.column)),
-  );
 }
 
 export interface ErDiagramOptions {
@@ -129,7 +122,7 @@ export function erDiagram(catalog: Catalog, options: number | ErDiagramOptions =
     for (const c of t.columns) {
       const keys = [pkColumns.has(c.name) ? 'PK' : null, fkColumns.has(c.name) ? 'FK' : null].filter((k) => k !== null);
       if (keys.length === 0 && opts.columns !== 'all') continue;
-      if (!pkColumns.has(c.name) && isUniqueOn(t, [c.name])) keys.push('UK');
+      if (!pkColumns.has(c.name) && hasUniqueIndexOn(t, [c.name])) keys.push('UK');
       attrs.push(`    ${attributeType(c)} ${attributeName(c.name)}${keys.length > 0 ? ` ${keys.join(', ')}` : ''}`);
     }
     const name = names.get(keyOf(t)) as string;
@@ -143,9 +136,9 @@ export function erDiagram(catalog: Catalog, options: number | ErDiagramOptions =
       if (!k.references) continue;
       const target = `${k.references.schema}.${k.references.table}`;
       if (!drawnKeys.has(target)) continue;
-      const nullable = k.columns.some((name) => t.columns.find((c) => c.name === name)?.notNull !== true);
+      const nullable = anyNullable(t, k.columns);
       const left = nullable ? '|o' : '||';
-      const right = isUniqueOn(t, k.columns) ? 'o|' : 'o{';
+      const right = hasUniqueIndexOn(t, k.columns) ? 'o|' : 'o{';
       const label = k.columns.join(', ').replace(/"/g, "'");
       lines.push(`  ${names.get(target) as string} ${left}--${right} ${names.get(keyOf(t)) as string} : "${label}"`);
     }

@@ -1,10 +1,10 @@
 /** The documentation sections of the HTML (the `docs` command): decisions, domains, one section per table. */
 import type { Catalog, Table } from '../../catalog/model.js';
-import { isPartition, userTables } from '../../catalog/helpers.js';
+import { isPartition, tableKeysOf, userTables } from '../../catalog/helpers.js';
 import type { DocsModel, Relation } from '../../docs/model.js';
 import type { Finding, ReviewResult } from '../../result.js';
 import { anchor, esc, inline } from './escape.js';
-import { itemAnchor, tablesOf } from './findings.js';
+import { itemAnchor } from './findings.js';
 import type { Section } from './sections.js';
 
 const keyOf = (t: { schema: string; name: string }): string => `${t.schema}.${t.name}`;
@@ -96,7 +96,7 @@ function tableSection(t: Table, model: DocsModel, findings: readonly { f: Findin
 export function docsSections(model: DocsModel, result: ReviewResult, catalog: Catalog): Section[] {
   const byTable = new Map<string, Array<{ f: Finding; prefix: string }>>();
   for (const [list, prefix] of [[result.findings, 'finding'], [result.audit ?? [], 'audit']] as const) {
-    for (const f of list) for (const k of tablesOf(f.objects)) byTable.set(k, [...(byTable.get(k) ?? []), { f, prefix }]);
+    for (const f of list) for (const k of tableKeysOf(f.objects)) byTable.set(k, [...(byTable.get(k) ?? []), { f, prefix }]);
   }
   const tables = userTables(catalog).filter((t) => !isPartition(t)).sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
   return [

@@ -1,6 +1,6 @@
 /** Finding cards, drift cards and the filter bar that shows or hides them. */
 import type { Location } from '../../catalog/model.js';
-import { describeRef } from '../../catalog/helpers.js';
+import { describeRef, tableKeysOf } from '../../catalog/helpers.js';
 import type { DriftEntry, Finding, ObjectRef, Severity } from '../../result.js';
 import { SEVERITIES } from '../../result.js';
 import { capabilityLabel, capabilityPriority } from '../actions.js';
@@ -14,15 +14,6 @@ export interface FilterableItem {
   tables: string[];
 }
 
-/** The `schema.table` keys a finding is about, for the table filter and the diagram panel. */
-export function tablesOf(objects: readonly ObjectRef[]): string[] {
-  const keys = new Set<string>();
-  for (const o of objects) {
-    const table = o.kind === 'table' ? o.name ?? o.table : o.table;
-    if (table) keys.add(`${o.schema ?? 'public'}.${table}`);
-  }
-  return [...keys];
-}
 
 export function itemAnchor(prefix: string, id: string): string {
   return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -56,7 +47,7 @@ export function findingCard(f: Finding, prefix = 'finding'): string {
   const capability = f.rule === 'missing-capability';
   const title = capability ? `Missing: ${capabilityLabel(f)}` : f.title;
   const out = [
-    `<article ${itemAttrs({ severity: f.severity, category: f.category, tables: tablesOf(f.objects) }, id, prefix)}>`,
+    `<article ${itemAttrs({ severity: f.severity, category: f.category, tables: tableKeysOf(f.objects) }, id, prefix)}>`,
     `<header><span class="badge">${f.severity}</span> <span class="fid">${esc(f.id)}</span> <h3>${inline(title)}</h3>` +
       `<code class="rule">${esc(f.rule)}</code>${capability ? ` <span class="pill">${capabilityPriority(f)} priority</span>` : ''}</header>`,
     `<dl><dt>Objects</dt><dd>${objectsList(f.objects)}</dd><dt>Location</dt><dd>${locationText(f.location)}</dd><dt>Category</dt><dd>${esc(f.category)}</dd></dl>`,
@@ -78,7 +69,7 @@ export function findingCard(f: Finding, prefix = 'finding'): string {
 export function driftCard(d: DriftEntry, index: number): string {
   const id = itemAnchor('drift', `D${index + 1}`);
   const out = [
-    `<article ${itemAttrs({ severity: d.severity, category: 'drift', tables: tablesOf(d.objects) }, id, 'drift')}>`,
+    `<article ${itemAttrs({ severity: d.severity, category: 'drift', tables: tableKeysOf(d.objects) }, id, 'drift')}>`,
     `<header><span class="badge">${d.severity}</span> <span class="fid">D${index + 1}</span> <h3>${esc(d.kind)}</h3></header>`,
     `<dl><dt>Objects</dt><dd>${objectsList(d.objects)}</dd><dt>Expected</dt><dd>${inline(d.expected)}</dd><dt>Actual</dt><dd>${inline(d.actual)}</dd></dl>`,
   ];

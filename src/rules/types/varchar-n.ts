@@ -25,7 +25,6 @@ export default defineRule({
       })));
       for (const c of cols) {
         const n = c.typeModifier ?? 0;
-        const check = checkOf(c);
         const fix = fixes.get(c.name) as TypeChangeFix;
         out.push({
           objects: [columnRef(t, c.name)],
